@@ -1,0 +1,80 @@
+import type { AccessToken, GetTokenOptions } from "@azure/core-auth";
+import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
+import { ConfigurationError } from "../errors.js";
+import { checkTenantId, resolveAuthorityHost, resolveTenantId } from "../msal/authorityHosts.js";
+import { ConfidentialClient, type ClientAuthentication } from "../msal/confidentialClient.js";
+import type { MultiTenantTokenCredentialOptions } from "./tokenCredentialOptions.js";
+
+/**
+ * @internal What the service-principal credentials share: argument checks, the tenant rules, the front cache
+ * and the msal-node confidential client. Each credential only says how the client proves who it is.
+ */
+export class ServicePrincipalFlow {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly authorityHost: string;
+  readonly #credentialName: string;
+  readonly #allowedTenants: readonly string[];
+  readonly #client: ConfidentialClient;
+  readonly #cache: TokenFrontCache;
+
+  constructor(
+    credentialName: string,
+    tenantId: string,
+    clientId: string,
+    authentication: ClientAuthentication,
+    options: MultiTenantTokenCredentialOptions,
+  ) {
+    checkTenantId(tenantId, "tenantId");
+    requireString(clientId, "clientId", credentialName);
+    this.#credentialName = credentialName;
+    this.tenantId = tenantId;
+    this.clientId = clientId;
+    this.authorityHost = resolveAuthorityHost(options.authorityHost);
+    this.#allowedTenants = [...(options.additionallyAllowedTenants ?? [])];
+    this.#cache = new TokenFrontCache(options.tokenRefreshOptions);
+    this.#client = new ConfidentialClient({
+      credentialName,
+      clientId,
+      tenantId,
+      authorityHost: this.authorityHost,
+      disableInstanceDiscovery: options.disableInstanceDiscovery === true,
+      network: { caCertificates: options.caCertificates, requestTimeoutMs: options.requestTimeoutMs },
+      authentication,
+    });
+  }
+
+  /** The `TokenCredential.getToken` of the credentials built on this flow. */
+  getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    const list = typeof scopes === "string" ? [scopes] : scopes;
+    if (list.length === 0 || list.some((s) => typeof s !== "string" || s.length === 0)) {
+      return Promise.reject(new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${this.#credentialName}: at least one non-empty scope is required`));
+    }
+    let tenantId: string;
+    try {
+      tenantId = resolveTenantId(this.tenantId, options.tenantId, this.#allowedTenants, this.#credentialName);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const key = tokenCacheKey(list, tenantId, options.claims, options.enableCae);
+    return this.#cache.get(
+      key,
+      (forceRefresh) =>
+        this.#client.acquireByClientCredential({ scopes: list, tenantId, claims: options.claims, enableCae: options.enableCae, forceRefresh }),
+      options.abortSignal as AbortSignal | undefined,
+    );
+  }
+
+  /** Drops cached tokens and closes connections. */
+  async close(): Promise<void> {
+    this.#cache.clear();
+    await this.#client.close();
+  }
+}
+
+/** @internal Throws a ConfigurationError unless `value` is a non-empty string. */
+export function requireString(value: unknown, path: string, credentialName: string): asserts value is string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", path, `${credentialName}: ${path} is required`);
+  }
+}

@@ -1,0 +1,30 @@
+import type { TokenFrontCacheOptions } from "../cache/tokenFrontCache.js";
+import type { NetworkOptions } from "../msal/networkClient.js";
+
+/** Options for authority validation (the `@azure/identity` interface). */
+export interface AuthorityValidationOptions {
+  /**
+   * Skip instance discovery and authority validation: for private clouds, Azure Stack and the built-in
+   * emulator. Also required for any authority host that is not Microsoft's. @default false
+   */
+  disableInstanceDiscovery?: boolean;
+}
+
+/** Options every credential that talks to Microsoft Entra ID accepts. */
+export interface TokenCredentialOptions extends NetworkOptions, AuthorityValidationOptions {
+  /**
+   * The authority host, an https URL. @default `AZURE_AUTHORITY_HOST`, else `AzureAuthorityHosts.AzurePublicCloud`
+   */
+  authorityHost?: string;
+  /** Tuning of the in-process token cache (refresh window, retry after a failed refresh). */
+  tokenRefreshOptions?: TokenFrontCacheOptions;
+}
+
+/** Options of credentials that may acquire tokens for other tenants than their own. */
+export interface MultiTenantTokenCredentialOptions extends TokenCredentialOptions {
+  /**
+   * Tenants, besides the configured one, a `getToken` call may ask for with `tenantId`; `"*"` allows any.
+   * @default []
+   */
+  additionallyAllowedTenants?: string[];
+}

@@ -1,0 +1,140 @@
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
+import { rootCertificates } from "node:tls";
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from "undici";
+
+/** How credentials reach Microsoft Entra ID over the network. */
+export interface NetworkOptions {
+  /**
+   * PEM CA certificates trusted in addition to Node's defaults: a private cloud's CA, a TLS-inspecting proxy,
+   * or the built-in emulator's `caCertificatePem`. (`NODE_EXTRA_CA_CERTS` works too, process-wide.)
+   */
+  caCertificates?: string | string[];
+  /** Time limit of one HTTP request, in milliseconds. @default 30000 */
+  requestTimeoutMs?: number;
+}
+
+/** What the authority answered when it refused a request: kept for error translation. */
+export interface RecordedErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Error thrown for a request that got no HTTP response (refused, reset, timed out, TLS failure). */
+export class NetworkRequestError extends Error {
+  readonly code: string;
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "NetworkRequestError";
+    this.code = code;
+  }
+}
+
+const MAX_RECORDED = 64;
+
+/**
+ * The msal-node network client: undici with the CA certificates given, and `HTTPS_PROXY`/`NO_PROXY`
+ * honoured. It keeps the last error responses by correlation id, so errors can carry Entra's status,
+ * AADSTS codes and trace id even where msal-node drops them.
+ */
+export class MsalNetworkClient implements INetworkModule {
+  readonly #dispatcher: Dispatcher;
+  readonly #timeoutMs: number;
+  readonly #errors = new Map<string, RecordedErrorResponse>();
+
+  constructor(options: NetworkOptions = {}) {
+    const ca = options.caCertificates;
+    const connect = ca === undefined ? undefined : { ca: withSystemRoots(ca) };
+    const proxied = hasProxyEnvironment();
+    this.#dispatcher = proxied ? new EnvHttpProxyAgent({ connect, requestTls: connect, proxyTls: connect }) : new Agent({ connect });
+    this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+    return this.#send<T>("GET", url, options, timeout);
+  }
+
+  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.#send<T>("POST", url, options);
+  }
+
+  /** The error response recorded for a correlation id, removed on read. */
+  takeErrorResponse(correlationId: string): RecordedErrorResponse | undefined {
+    const recorded = this.#errors.get(correlationId);
+    this.#errors.delete(correlationId);
+    return recorded;
+  }
+
+  /** Closes pooled connections. */
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
+  }
+
+  async #send<T>(method: "GET" | "POST", url: string, options: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
+    const timeoutMs = timeout ?? this.#timeoutMs;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        method,
+        headers: options?.headers,
+        body: method === "POST" ? (options?.body ?? "") : undefined,
+        dispatcher: this.#dispatcher,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (cause) {
+      throw toNetworkError(url, cause);
+    }
+    const headers = flattenHeaders(response.headers);
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (cause) {
+      throw toNetworkError(url, cause);
+    }
+    const body = parseBody(text);
+    if (response.statusCode >= 400 && options?.correlationId) this.#record(options.correlationId, { status: response.statusCode, headers, body });
+    if (body === undefined) {
+      throw new NetworkRequestError(`${new URL(url).origin} answered HTTP ${response.statusCode} with a body that is not JSON`, "ERR_INVALID_RESPONSE");
+    }
+    return { headers, body: body as T, status: response.statusCode };
+  }
+
+  #record(correlationId: string, response: RecordedErrorResponse): void {
+    if (this.#errors.size >= MAX_RECORDED) this.#errors.delete(this.#errors.keys().next().value as string);
+    this.#errors.set(correlationId, response);
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (text.length === 0) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+function toNetworkError(url: string, cause: unknown): NetworkRequestError {
+  const code = (cause as { code?: string }).code ?? (cause as { name?: string }).name ?? "ERR_NETWORK";
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new NetworkRequestError(`Request to ${new URL(url).origin} failed: ${reason}`, code, { cause });
+}
+
+function hasProxyEnvironment(): boolean {
+  const env = process.env;
+  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+}
+
+function withSystemRoots(ca: string | string[]): string[] {
+  return [...rootCertificates, ...(Array.isArray(ca) ? ca : [ca])];
+}
