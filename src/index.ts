@@ -30,6 +30,11 @@ export type {
 } from "./credentials/clientCertificateCredentialOptions.js";
 export { ClientAssertionCredential } from "./credentials/clientAssertionCredential.js";
 export type { ClientAssertionCredentialOptions } from "./credentials/clientAssertionCredentialOptions.js";
+export { ChainedTokenCredential } from "./credentials/chainedTokenCredential.js";
+export { AzureCliCredential } from "./credentials/azureCliCredential.js";
+export type { AzureCliCredentialOptions } from "./credentials/azureCliCredentialOptions.js";
+export { AzureDeveloperCliCredential } from "./credentials/azureDeveloperCliCredential.js";
+export type { AzureDeveloperCliCredentialOptions } from "./credentials/azureDeveloperCliCredentialOptions.js";
 export type {
   AuthorityValidationOptions,
   MultiTenantTokenCredentialOptions,

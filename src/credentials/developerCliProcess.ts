@@ -1,0 +1,70 @@
+import { execFile } from "node:child_process";
+import { ConfigurationError, CredentialUnavailableError } from "../errors.js";
+
+/** @internal The outcome of a developer tool run. */
+export interface CliRunResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** @internal What to run, and how to explain its failures. */
+export interface CliRun {
+  credentialName: string;
+  command: string;
+  args: string[];
+  timeoutMs: number;
+  /** What to tell the user when the tool is not installed. */
+  notInstalled: string;
+  /** Patterns of the tool's output meaning "not logged in", and what to run then. */
+  loginPatterns: RegExp[];
+  loginHint: string;
+}
+
+/**
+ * @internal Runs a developer CLI (`az`, `azd`) with `execFile` — no shell, so nothing the caller passes is
+ * interpreted — under a time limit. Every failure is `CredentialUnavailableError`, since a chain should move
+ * on when a developer tool cannot help; the message says what to install or run.
+ */
+export function runDeveloperCli(run: CliRun): Promise<CliRunResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      run.command,
+      run.args,
+      { timeout: run.timeoutMs, killSignal: "SIGKILL", windowsHide: true, maxBuffer: 1 << 20, env: process.env },
+      (error, stdout, stderr) => {
+        if (!error) {
+          resolve({ stdout: stdout.toString(), stderr: stderr.toString() });
+          return;
+        }
+        reject(classify(run, error, `${stdout}\n${stderr}`));
+      },
+    );
+  });
+}
+
+function classify(run: CliRun, error: import("node:child_process").ExecFileException, output: string): Error {
+  if (error.code === "ENOENT" || /command not found|is not recognized as an internal or external command/i.test(output)) {
+    return new CredentialUnavailableError(`${run.credentialName}: ${run.notInstalled}`);
+  }
+  if (error.killed || error.signal === "SIGKILL") {
+    return new CredentialUnavailableError(`${run.credentialName}: '${run.command}' did not finish within ${run.timeoutMs} ms`);
+  }
+  if (run.loginPatterns.some((p) => p.test(output))) {
+    return new CredentialUnavailableError(`${run.credentialName}: ${run.loginHint}`);
+  }
+  const firstLine = firstMeaningfulLine(output);
+  return new CredentialUnavailableError(`${run.credentialName}: '${run.command}' failed${firstLine ? `: ${firstLine}` : ""}`);
+}
+
+/** The tool's first line of output: tools print errors, never tokens, on failure; capped in length all the same. */
+function firstMeaningfulLine(output: string): string {
+  const line = output.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? "";
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/** @internal One scope, of the characters a scope may hold, as `@azure/identity` requires for CLI credentials. */
+export function checkCliScope(scope: string, credentialName: string): void {
+  if (!/^[0-9a-zA-Z\-_.:/]+$/.test(scope)) {
+    throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${credentialName}: invalid scope '${scope.slice(0, 100)}': only letters, digits, '-', '_', '.', ':' and '/' are allowed`);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Public types of the local Microsoft Entra ID emulator.
+ *
+ * @packageDocumentation
+ */
+
+/** Options accepted by {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** TCP port to listen on. Default `0` (a random free port). */
+  port?: number;
+  /**
+   * Interface to listen on. Default `"127.0.0.1"`. The TLS certificate covers
+   * `localhost`, `127.0.0.1` and `::1`; other hosts work but clients will not
+   * be able to verify the server certificate.
+   */
+  host?: string;
+  /**
+   * Tenant ids (GUIDs or domain-like names such as `contoso.onmicrosoft.com`).
+   * The first one is the default tenant. Default: one generated GUID tenant.
+   * Tenants referenced by `apps[].tenantId` are added automatically.
+   */
+  tenants?: string[];
+  /** App registrations known to the emulator. */
+  apps?: EmulatorApp[];
+  /**
+   * Path of a JSON file `{ "tenants": [...], "apps": [...] }` (see
+   * {@link loadEmulatorConfig}). Its tenants and apps are added after the ones
+   * given in these options.
+   */
+  configFile?: string;
+  /** Lifetime of issued access tokens, in seconds. Default `3600`. */
+  accessTokenLifetimeSeconds?: number;
+}
+
+/** An app registration (with its service principal) known to the emulator. */
+export interface EmulatorApp {
+  /** Application (client) id, usually a GUID. */
+  clientId: string;
+  /** Tenant the app lives in. Default: the emulator's first tenant. */
+  tenantId?: string;
+  /** Display name, informational only. */
+  displayName?: string;
+  /** Client secrets the app accepts. */
+  clientSecrets?: string[];
+  /**
+   * PEM certificates (each string may hold one or more `CERTIFICATE` blocks)
+   * whose private keys may sign client assertions.
+   */
+  certificates?: string[];
+  /** App roles granted to the app; copied into the `roles` claim of its access tokens. */
+  roles?: string[];
+  /** Service principal object id (`oid`/`sub` claims). Default: a GUID derived from tenant + client id. */
+  objectId?: string;
+}
+
+/** The shape of an emulator configuration file. */
+export interface EmulatorConfig {
+  tenants?: string[];
+  apps?: EmulatorApp[];
+}
+
+/** Which kind of endpoint a request addressed. */
+export type EmulatorEndpointKind = "discovery" | "token" | "keys" | "other";
+
+/** One request received by the emulator, as recorded in {@link Emulator.requests}. */
+export interface EmulatorRequest {
+  /** Arrival time, `Date.now()` milliseconds. */
+  time: number;
+  method: string;
+  /** URL path without the query string. */
+  path: string;
+  /** Tenant segment of the path, when the path has one. */
+  tenantId?: string;
+  endpoint: EmulatorEndpointKind;
+  /** `grant_type` of a token request. */
+  grantType?: string;
+  /** Client id of a token request (form field or HTTP Basic user name). */
+  clientId?: string;
+  /** `scope` of a token request. */
+  scope?: string;
+  /** Response status; `0` when the socket was dropped by a fault or no response was written. */
+  status: number;
+  /** `client-request-id` sent by the client (header, query string or form field). */
+  correlationId?: string;
+  /** Kind of client credential presented (never the credential itself). */
+  clientAuth?: "secret" | "assertion";
+  /**
+   * Decoded JOSE header of the client assertion (`alg`, `typ`, `kid`, `x5t`,
+   * `x5t#S256`, `x5c`), whether or not it verified. Certificates are public, so
+   * this is safe to log.
+   */
+  assertionHeader?: Record<string, unknown>;
+  /** `true` when a queued fault applied to this request. */
+  faulted?: boolean;
+}
+
+/** Filter for {@link Emulator.tokenRequests}. */
+export interface TokenRequestFilter {
+  clientId?: string;
+  tenantId?: string;
+  scope?: string;
+  grantType?: string;
+}
+
+/** Endpoint selector of a fault. */
+export type EmulatorFaultEndpoint = "token" | "discovery" | "keys" | "any";
+
+/**
+ * A fault to inject into upcoming requests. Applied in this order: latency,
+ * drop, then status/body. A fault with only `latencyMs` delays the request and
+ * then handles it normally.
+ */
+export interface EmulatorFault {
+  /** Number of upcoming matching requests it applies to. Default `1`. */
+  count?: number;
+  /** Which requests it matches. Default `"token"`. */
+  endpoint?: EmulatorFaultEndpoint;
+  /**
+   * Respond with this status and an Entra-shaped error body (or `body`).
+   * Default: `500` when `body` is given, `429` when only `retryAfter` is given.
+   */
+  status?: number;
+  /** `Retry-After` header value: seconds, or an HTTP-date string. */
+  retryAfter?: number | string;
+  /** Delay before handling the request, in milliseconds. */
+  latencyMs?: number;
+  /** Destroy the socket without writing a response. */
+  drop?: boolean;
+  /** Respond with exactly this body (e.g. malformed JSON or an HTML page). */
+  body?: string;
+  /** Content-Type of `body`. Default `application/json; charset=utf-8`. */
+  contentType?: string;
+}
+
+/** A running emulator, returned by {@link startEmulator}. */
+export interface Emulator {
+  /** Authority host, e.g. `https://127.0.0.1:41234` (no trailing slash). */
+  readonly authorityHost: string;
+  /** Port the emulator listens on. */
+  readonly port: number;
+  /** The first (default) tenant. */
+  readonly tenantId: string;
+  /** PEM of the CA certificate that signed the TLS certificate; trust this in clients. */
+  readonly caCertificatePem: string;
+  /** PEM of the certificate whose key signs access tokens (also published in the JWKS). */
+  readonly signingCertificatePem: string;
+  /** Every request received, in arrival order. */
+  readonly requests: EmulatorRequest[];
+  /** POST requests to a token endpoint, optionally filtered. */
+  tokenRequests(filter?: TokenRequestFilter): EmulatorRequest[];
+  /** Registers (or replaces) an app. Its tenant is added if unknown. */
+  addApp(app: EmulatorApp): void;
+  /** Registers a tenant. */
+  addTenant(tenantId: string): void;
+  /** Queues a fault. */
+  fault(fault: EmulatorFault): void;
+  /** Removes all queued faults. */
+  clearFaults(): void;
+  /** Empties {@link Emulator.requests}. */
+  resetRequests(): void;
+  /**
+   * Verifies an access token issued by this emulator (signature and `exp`)
+   * and returns its claims. Throws when the token is invalid or expired.
+   */
+  verifyAccessToken(token: string): Record<string, unknown>;
+  /** Closes the server and every open connection. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,178 @@
+/**
+ * Per-request flow: log the request, read the body (≤ 1 MB), apply a queued
+ * fault (latency, then drop, then status/body), route, and answer — every
+ * failure in Entra's error shape.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { instanceDiscovery, jsonWebKeySet, openIdConfiguration } from "./discoveryEndpoints.js";
+import { EntraError, bodyTooLarge, internalError, methodNotAllowed, pathNotFound, tenantNotFound } from "./entraErrors.js";
+import { faultError, faultHeaders, faultReplacesResponse, faultStatus, type FaultQueue } from "./faults.js";
+import {
+  MAX_BODY_BYTES,
+  errorResponse,
+  readBody,
+  writeResponse,
+  type EmulatorHttpRequest,
+  type EmulatorHttpResponse,
+} from "./httpMessages.js";
+import { matchRoute, type RouteMatch } from "./emulatorRouter.js";
+import { handleTokenRequest } from "./tokenEndpoint.js";
+import { describeTokenRequest, parseTokenRequest, type TokenRequestParameters } from "./tokenRequestParameters.js";
+import type { EmulatorRequest } from "./emulatorTypes.js";
+import type { EmulatorRuntime } from "./emulatorRuntime.js";
+
+/** Mutable state of a running emulator the pipeline works on. */
+export interface PipelineState {
+  runtime: EmulatorRuntime;
+  log: EmulatorRequest[];
+  faults: FaultQueue;
+  /** Aborted when the emulator stops; cuts fault latency short. */
+  signal: AbortSignal;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const single = Array.isArray(value) ? value[0] : value;
+  return single === undefined || single === "" ? undefined : single;
+}
+
+/** The origin the client addressed, if it is one of ours; else the authority host. */
+function requestOrigin(req: IncomingMessage, runtime: EmulatorRuntime): string {
+  const host = headerValue(req.headers.host)?.toLowerCase();
+  const candidate = host ? `https://${host}` : undefined;
+  return candidate && runtime.origins.includes(candidate) ? candidate : runtime.authorityHost;
+}
+
+/** Handles one request end to end. Never rejects. */
+export async function handleEmulatorRequest(req: IncomingMessage, res: ServerResponse, state: PipelineState): Promise<void> {
+  const rawUrl = req.url ?? "/";
+  const queryIndex = rawUrl.indexOf("?");
+  const path = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
+  const query = new URLSearchParams(queryIndex < 0 ? "" : rawUrl.slice(queryIndex + 1));
+  const route = matchRoute(path);
+  const tenantId = route?.tenantSegment === undefined
+    ? undefined
+    : state.runtime.directory.findTenant(route.tenantSegment) ?? route.tenantSegment;
+
+  const record: EmulatorRequest = {
+    time: Date.now(),
+    method: req.method ?? "GET",
+    path,
+    endpoint: route?.endpoint ?? "other",
+    status: 0,
+  };
+  if (tenantId !== undefined) record.tenantId = tenantId;
+  state.log.push(record);
+
+  const headerCorrelation = headerValue(req.headers["client-request-id"]) ?? query.get("client-request-id") ?? undefined;
+  const request: EmulatorHttpRequest = {
+    method: record.method,
+    path,
+    query,
+    headers: req.headers,
+    body: Buffer.alloc(0),
+    origin: requestOrigin(req, state.runtime),
+    traceId: randomUUID(),
+    correlationId: headerCorrelation ?? randomUUID(),
+    correlationIdProvided: headerCorrelation !== undefined,
+  };
+  const respond = (response: EmulatorHttpResponse): void => {
+    record.status = response.status;
+    if (!res.destroyed && !res.headersSent) writeResponse(res, request, response);
+  };
+
+  try {
+    const { body, tooLarge } = await readBody(req, MAX_BODY_BYTES);
+    if (tooLarge) {
+      respond(errorResponse(bodyTooLarge(MAX_BODY_BYTES), request));
+      return;
+    }
+    request.body = body;
+
+    let tokenParams: TokenRequestParameters | undefined;
+    if (route?.action === "token" && record.method === "POST") {
+      tokenParams = parseTokenRequest(body, req.headers);
+      Object.assign(record, describeTokenRequest(tokenParams));
+      const formCorrelation = tokenParams.form.get("client-request-id");
+      if (!request.correlationIdProvided && formCorrelation) {
+        request.correlationId = formCorrelation;
+        request.correlationIdProvided = true;
+      }
+    }
+    if (request.correlationIdProvided) record.correlationId = request.correlationId;
+
+    const fault = state.faults.take(record.endpoint);
+    if (fault) {
+      record.faulted = true;
+      if (fault.latencyMs) await sleep(fault.latencyMs, state.signal);
+      if (state.signal.aborted || fault.drop) {
+        req.socket.destroy();
+        return;
+      }
+      if (faultReplacesResponse(fault)) {
+        if (fault.body !== undefined) {
+          respond({
+            status: faultStatus(fault),
+            body: fault.body,
+            contentType: fault.contentType ?? "application/json; charset=utf-8",
+            headers: faultHeaders(fault),
+          });
+        } else {
+          const response = errorResponse(faultError(fault), request);
+          respond(fault.contentType ? { ...response, contentType: fault.contentType } : response);
+        }
+        return;
+      }
+    }
+
+    respond(await dispatchRoute(route, request, state.runtime, tokenParams));
+  } catch (error) {
+    if (req.socket.destroyed) return; // the client went away
+    respond(errorResponse(error instanceof EntraError ? error : internalError(), request));
+  }
+}
+
+async function dispatchRoute(
+  route: RouteMatch | undefined,
+  request: EmulatorHttpRequest,
+  runtime: EmulatorRuntime,
+  tokenParams: TokenRequestParameters | undefined,
+): Promise<EmulatorHttpResponse> {
+  if (!route) {
+    throw pathNotFound(request.path);
+  }
+  if (request.method !== route.method) {
+    throw methodNotAllowed(route.method);
+  }
+  if (route.action === "instanceDiscovery") {
+    return instanceDiscovery(request);
+  }
+  const tenantSegment = route.tenantSegment ?? "";
+  const tenantId = runtime.directory.findTenant(tenantSegment);
+  if (tenantId === undefined) {
+    throw tenantNotFound(tenantSegment);
+  }
+  switch (route.action) {
+    case "openIdConfiguration":
+      return openIdConfiguration(request, tenantId);
+    case "keys":
+      return jsonWebKeySet(request, tenantId, runtime.signingKey);
+    case "token":
+      return handleTokenRequest(request, runtime, { tenantId, tenantSegment }, tokenParams ?? parseTokenRequest(request.body, request.headers));
+  }
+}
