@@ -66,6 +66,19 @@ export class ConfigurationError extends CredentialFactoryError {
     super(`${message} (at ${path})`, options);
     this.code = code;
     this.path = path;
+    this.detail = message;
+  }
+
+  /** The message without the `(at path)` suffix. */
+  readonly detail: string;
+
+  /**
+   * The same error, located elsewhere: `err.withPath("Azure:" + err.path)` when a section's value caused it.
+   * @param path - the new location.
+   */
+  withPath(path: string): this {
+    const Class = this.constructor as new (code: ConfigurationErrorCode | CertificateErrorCode, path: string, message: string, options?: { cause?: unknown }) => this;
+    return new Class(this.code, path, this.detail, { cause: this.cause });
   }
 }
 

@@ -3,7 +3,7 @@ import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
 import { ConfigurationError } from "../errors.js";
 import { checkTenantId, resolveAuthorityHost, resolveTenantId } from "../msal/authorityHosts.js";
 import { ConfidentialClient, type ClientAuthentication } from "../msal/confidentialClient.js";
-import type { MultiTenantTokenCredentialOptions } from "./tokenCredentialOptions.js";
+import { networkOptionsOf, type MultiTenantTokenCredentialOptions } from "./tokenCredentialOptions.js";
 
 /**
  * @internal What the service-principal credentials share: argument checks, the tenant rules, the front cache
@@ -39,7 +39,7 @@ export class ServicePrincipalFlow {
       tenantId,
       authorityHost: this.authorityHost,
       disableInstanceDiscovery: options.disableInstanceDiscovery === true,
-      network: { caCertificates: options.caCertificates, requestTimeoutMs: options.requestTimeoutMs },
+      network: networkOptionsOf(options),
       authentication,
     });
   }

@@ -28,3 +28,8 @@ export interface MultiTenantTokenCredentialOptions extends TokenCredentialOption
    */
   additionallyAllowedTenants?: string[];
 }
+
+/** @internal The network part of a credential's options. */
+export function networkOptionsOf(options: NetworkOptions): NetworkOptions {
+  return { caCertificates: options.caCertificates, requestTimeoutMs: options.requestTimeoutMs, retryOptions: options.retryOptions };
+}

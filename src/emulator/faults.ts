@@ -21,6 +21,11 @@ function validateFault(fault: EmulatorFault): void {
   if (fault.status !== undefined && (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)) {
     throw new TypeError("EmulatorFault.status must be an HTTP status code");
   }
+  for (const [name, value] of [["retryAfter", fault.retryAfter], ["contentType", fault.contentType]] as const) {
+    if (typeof value === "string" && !/^[\x20-\x7e]*$/.test(value)) {
+      throw new TypeError(`EmulatorFault.${name} must be printable ASCII (it is sent as a header)`);
+    }
+  }
   const endpoints = ["token", "discovery", "keys", "any"];
   if (fault.endpoint !== undefined && !endpoints.includes(fault.endpoint)) {
     throw new TypeError(`EmulatorFault.endpoint must be one of ${endpoints.join(", ")}`);

@@ -51,6 +51,11 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return single === undefined || single === "" ? undefined : single;
 }
 
+/** Correlation ids are echoed in a header, so only printable ASCII (≤ 256 chars) is kept. */
+function safeCorrelationId(value: string | null | undefined): string | undefined {
+  return value && /^[\x20-\x7e]{1,256}$/.test(value) ? value : undefined;
+}
+
 /** The origin the client addressed, if it is one of ours; else the authority host. */
 function requestOrigin(req: IncomingMessage, runtime: EmulatorRuntime): string {
   const host = headerValue(req.headers.host)?.toLowerCase();
@@ -79,7 +84,7 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
   if (tenantId !== undefined) record.tenantId = tenantId;
   state.log.push(record);
 
-  const headerCorrelation = headerValue(req.headers["client-request-id"]) ?? query.get("client-request-id") ?? undefined;
+  const headerCorrelation = safeCorrelationId(headerValue(req.headers["client-request-id"]) ?? query.get("client-request-id"));
   const request: EmulatorHttpRequest = {
     method: record.method,
     path,
@@ -108,7 +113,7 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
     if (route?.action === "token" && record.method === "POST") {
       tokenParams = parseTokenRequest(body, req.headers);
       Object.assign(record, describeTokenRequest(tokenParams));
-      const formCorrelation = tokenParams.form.get("client-request-id");
+      const formCorrelation = safeCorrelationId(tokenParams.form.get("client-request-id"));
       if (!request.correlationIdProvided && formCorrelation) {
         request.correlationId = formCorrelation;
         request.correlationIdProvided = true;
@@ -143,7 +148,11 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
     respond(await dispatchRoute(route, request, state.runtime, tokenParams));
   } catch (error) {
     if (req.socket.destroyed) return; // the client went away
-    respond(errorResponse(error instanceof EntraError ? error : internalError(), request));
+    try {
+      respond(errorResponse(error instanceof EntraError ? error : internalError(), request));
+    } catch {
+      req.socket.destroy();
+    }
   }
 }
 

@@ -99,7 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state: PipelineState = { runtime, log, faults, signal: stopController.signal };
 
   const server = createServer({ key: material.tlsPrivateKeyPem, cert: material.tlsCertificatePem }, (req, res) => {
-    void handleEmulatorRequest(req, res, state);
+    handleEmulatorRequest(req, res, state).catch(() => res.destroy());
   });
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);

@@ -1,6 +1,8 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 import { rootCertificates } from "node:tls";
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from "undici";
+import { setTimeout as sleep } from "node:timers/promises";
+import { RetrySchedule, tokenEndpointRetryStatuses, type RetryOptions } from "./retryPolicy.js";
 
 /** How credentials reach Microsoft Entra ID over the network. */
 export interface NetworkOptions {
@@ -11,6 +13,8 @@ export interface NetworkOptions {
   caCertificates?: string | string[];
   /** Time limit of one HTTP request, in milliseconds. @default 30000 */
   requestTimeoutMs?: number;
+  /** Retries of failed requests (429, 5xx, no response), bounded in attempts and total time. */
+  retryOptions?: RetryOptions;
 }
 
 /** What the authority answered when it refused a request: kept for error translation. */
@@ -23,10 +27,13 @@ export interface RecordedErrorResponse {
 /** Error thrown for a request that got no HTTP response (refused, reset, timed out, TLS failure). */
 export class NetworkRequestError extends Error {
   readonly code: string;
-  constructor(message: string, code: string, options?: { cause?: unknown }) {
+  /** The HTTP status when a response came but could not be read. */
+  readonly status?: number;
+  constructor(message: string, code: string, options?: { cause?: unknown; status?: number }) {
     super(message, options);
     this.name = "NetworkRequestError";
     this.code = code;
+    this.status = options?.status;
   }
 }
 
@@ -41,8 +48,15 @@ export class MsalNetworkClient implements INetworkModule {
   readonly #dispatcher: Dispatcher;
   readonly #timeoutMs: number;
   readonly #errors = new Map<string, RecordedErrorResponse>();
+  readonly #retry: RetryOptions;
+  readonly #retryStatuses: (status: number) => boolean;
 
-  constructor(options: NetworkOptions = {}) {
+  /**
+   * @param retryStatuses - which statuses to retry when `options.retryOptions` does not say.
+   */
+  constructor(options: NetworkOptions = {}, retryStatuses: (status: number) => boolean = tokenEndpointRetryStatuses) {
+    this.#retry = options.retryOptions ?? {};
+    this.#retryStatuses = retryStatuses;
     const ca = options.caCertificates;
     const connect = ca === undefined ? undefined : { ca: withSystemRoots(ca) };
     const proxied = hasProxyEnvironment();
@@ -71,10 +85,28 @@ export class MsalNetworkClient implements INetworkModule {
   }
 
   async #send<T>(method: "GET" | "POST", url: string, options: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
-    const timeoutMs = timeout ?? this.#timeoutMs;
-    let response: Dispatcher.ResponseData;
+    const schedule = new RetrySchedule(this.#retry, this.#retryStatuses);
+    for (;;) {
+      let outcome: { status: number; headers: Record<string, string>; text: string } | NetworkRequestError;
+      try {
+        outcome = await this.#attempt(method, url, options, Math.min(timeout ?? this.#timeoutMs, Math.max(1, schedule.remainingMs())));
+      } catch (error) {
+        outcome = error as NetworkRequestError;
+      }
+      const status = outcome instanceof NetworkRequestError ? undefined : outcome.status;
+      const retryable = (status === undefined || status >= 400) && schedule.retryable(status);
+      const delay = retryable ? schedule.nextDelay(outcome instanceof NetworkRequestError ? undefined : outcome.headers["retry-after"]) : undefined;
+      if (delay === undefined) {
+        if (outcome instanceof NetworkRequestError) throw outcome;
+        return this.#response<T>(url, outcome, options?.correlationId);
+      }
+      await sleep(delay);
+    }
+  }
+
+  async #attempt(method: "GET" | "POST", url: string, options: NetworkRequestOptions | undefined, timeoutMs: number): Promise<{ status: number; headers: Record<string, string>; text: string }> {
     try {
-      response = await request(url, {
+      const response = await request(url, {
         method,
         headers: options?.headers,
         body: method === "POST" ? (options?.body ?? "") : undefined,
@@ -83,22 +115,21 @@ export class MsalNetworkClient implements INetworkModule {
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
       });
+      const headers = flattenHeaders(response.headers);
+      const text = await response.body.text();
+      return { status: response.statusCode, headers, text };
     } catch (cause) {
       throw toNetworkError(url, cause);
     }
-    const headers = flattenHeaders(response.headers);
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (cause) {
-      throw toNetworkError(url, cause);
-    }
-    const body = parseBody(text);
-    if (response.statusCode >= 400 && options?.correlationId) this.#record(options.correlationId, { status: response.statusCode, headers, body });
+  }
+
+  #response<T>(url: string, outcome: { status: number; headers: Record<string, string>; text: string }, correlationId: string | undefined): NetworkResponse<T> {
+    const body = parseBody(outcome.text);
+    if (outcome.status >= 400 && correlationId) this.#record(correlationId, { status: outcome.status, headers: outcome.headers, body: body ?? outcome.text.slice(0, 500) });
     if (body === undefined) {
-      throw new NetworkRequestError(`${new URL(url).origin} answered HTTP ${response.statusCode} with a body that is not JSON`, "ERR_INVALID_RESPONSE");
+      throw new NetworkRequestError(`${new URL(url).origin} answered HTTP ${outcome.status} with a body that is not JSON`, "ERR_INVALID_RESPONSE", { status: outcome.status });
     }
-    return { headers, body: body as T, status: response.statusCode };
+    return { headers: outcome.headers, body: body as T, status: outcome.status };
   }
 
   #record(correlationId: string, response: RecordedErrorResponse): void {
