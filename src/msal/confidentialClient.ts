@@ -49,6 +49,7 @@ export class ConfidentialClient {
   /** Client-credentials grant. */
   async acquireByClientCredential(params: AcquireParameters): Promise<AccessToken> {
     const correlationId = randomUUID();
+    const mark = this.#network.mark();
     const app = this.#app(params.enableCae === true);
     try {
       const result = await app.acquireTokenByClientCredential({
@@ -60,13 +61,14 @@ export class ConfidentialClient {
       });
       return toAccessToken(result, this.#settings.credentialName);
     } catch (error) {
-      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId));
+      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId, mark));
     }
   }
 
   /** On-behalf-of grant: exchanges a user's token for one to a downstream API. */
   async acquireOnBehalfOf(params: AcquireParameters & { userAssertion: string }): Promise<AccessToken> {
     const correlationId = randomUUID();
+    const mark = this.#network.mark();
     const app = this.#app(params.enableCae === true);
     try {
       const result = await app.acquireTokenOnBehalfOf({
@@ -79,7 +81,7 @@ export class ConfidentialClient {
       });
       return toAccessToken(result, this.#settings.credentialName);
     } catch (error) {
-      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId));
+      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId, mark));
     }
   }
 

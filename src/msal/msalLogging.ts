@@ -7,14 +7,15 @@ const logger = createLogger("msal");
 
 const TO_MSAL: Record<string, MsalLogLevel> = {
   verbose: MsalLogLevel.Verbose,
-  info: MsalLogLevel.Info,
-  warning: MsalLogLevel.Warning,
+  info: MsalLogLevel.Warning,
+  warning: MsalLogLevel.Error,
   error: MsalLogLevel.Error,
 };
 
 /**
- * msal-node's log, sent to this library's log. PII logging stays off, and a line msal-node marks as
- * containing PII is dropped even so.
+ * msal-node's log, sent to this library's log one level lower: msal-node's warnings ("No client info in
+ * response" on every client-credentials token) are noise to an application, and its errors reach the caller
+ * as thrown errors anyway. PII logging stays off, and a line msal-node marks as containing PII is dropped.
  */
 export function msalLoggerOptions(): LoggerOptions {
   return {
@@ -22,9 +23,7 @@ export function msalLoggerOptions(): LoggerOptions {
     logLevel: TO_MSAL[getLogLevel()],
     loggerCallback(level: MsalLogLevel, message: string, containsPii: boolean) {
       if (containsPii) return;
-      if (level === MsalLogLevel.Error) logger.error(message);
-      else if (level === MsalLogLevel.Warning) logger.warning(message);
-      else if (level === MsalLogLevel.Info) logger.info(message);
+      if (level === MsalLogLevel.Error || level === MsalLogLevel.Warning) logger.info(message);
       else logger.verbose(message);
     },
   };

@@ -49,6 +49,8 @@ export class MsalNetworkClient implements INetworkModule {
   readonly #timeoutMs: number;
   readonly #errors = new Map<string, RecordedErrorResponse>();
   readonly #retry: RetryOptions;
+  #sequence = 0;
+  #last: { sequence: number; response: RecordedErrorResponse } | undefined;
   readonly #retryStatuses: (status: number) => boolean;
 
   /**
@@ -72,11 +74,22 @@ export class MsalNetworkClient implements INetworkModule {
     return this.#send<T>("POST", url, options);
   }
 
-  /** The error response recorded for a correlation id, removed on read. */
-  takeErrorResponse(correlationId: string): RecordedErrorResponse | undefined {
+  /** A marker for {@link MsalNetworkClient.takeErrorResponse}: error responses recorded after it count. */
+  mark(): number {
+    return this.#sequence;
+  }
+
+  /**
+   * The error response recorded for a correlation id, removed on read; failing that, the last error response
+   * recorded since `mark` (msal-node sends its metadata requests without the request's correlation id).
+   */
+  takeErrorResponse(correlationId: string, mark?: number): RecordedErrorResponse | undefined {
     const recorded = this.#errors.get(correlationId);
-    this.#errors.delete(correlationId);
-    return recorded;
+    if (recorded !== undefined) {
+      this.#errors.delete(correlationId);
+      return recorded;
+    }
+    return mark !== undefined && this.#last !== undefined && this.#last.sequence > mark ? this.#last.response : undefined;
   }
 
   /** Closes pooled connections. */
@@ -125,14 +138,16 @@ export class MsalNetworkClient implements INetworkModule {
 
   #response<T>(url: string, outcome: { status: number; headers: Record<string, string>; text: string }, correlationId: string | undefined): NetworkResponse<T> {
     const body = parseBody(outcome.text);
-    if (outcome.status >= 400 && correlationId) this.#record(correlationId, { status: outcome.status, headers: outcome.headers, body: body ?? outcome.text.slice(0, 500) });
+    if (outcome.status >= 400) this.#record(correlationId, { status: outcome.status, headers: outcome.headers, body: body ?? outcome.text.slice(0, 500) });
     if (body === undefined) {
       throw new NetworkRequestError(`${new URL(url).origin} answered HTTP ${outcome.status} with a body that is not JSON`, "ERR_INVALID_RESPONSE", { status: outcome.status });
     }
     return { headers: outcome.headers, body: body as T, status: outcome.status };
   }
 
-  #record(correlationId: string, response: RecordedErrorResponse): void {
+  #record(correlationId: string | undefined, response: RecordedErrorResponse): void {
+    this.#last = { sequence: ++this.#sequence, response };
+    if (correlationId === undefined || correlationId === "") return;
     if (this.#errors.size >= MAX_RECORDED) this.#errors.delete(this.#errors.keys().next().value as string);
     this.#errors.set(correlationId, response);
   }

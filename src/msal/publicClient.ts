@@ -57,6 +57,7 @@ export class PublicClient {
   /** Runs an msal-node call with a fresh correlation id, translating its errors. */
   async run(params: UserFlowParameters, call: (app: PublicClientApplication, base: { scopes: string[]; authority: string; correlationId: string; claims?: string }) => Promise<AuthenticationResult | null>): Promise<AuthenticationResult> {
     const correlationId = randomUUID();
+    const mark = this.#network.mark();
     try {
       const result = await call(this.#app(params.enableCae === true), {
         scopes: params.scopes,
@@ -67,7 +68,7 @@ export class PublicClient {
       toAccessToken(result, this.#settings.credentialName);
       return result!;
     } catch (error) {
-      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId));
+      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId, mark));
     }
   }
 
