@@ -35,6 +35,42 @@ export { AzureCliCredential } from "./credentials/azureCliCredential.js";
 export type { AzureCliCredentialOptions } from "./credentials/azureCliCredentialOptions.js";
 export { AzureDeveloperCliCredential } from "./credentials/azureDeveloperCliCredential.js";
 export type { AzureDeveloperCliCredentialOptions } from "./credentials/azureDeveloperCliCredentialOptions.js";
+export { EnvironmentCredential, AllSupportedEnvironmentVariables } from "./credentials/environmentCredential.js";
+export type { EnvironmentCredentialOptions } from "./credentials/environmentCredentialOptions.js";
+export { ManagedIdentityCredential } from "./credentials/managedIdentityCredential.js";
+export type { ManagedIdentityCredentialOptions } from "./credentials/managedIdentityCredentialOptions.js";
+export { WorkloadIdentityCredential } from "./credentials/workloadIdentityCredential.js";
+export type { WorkloadIdentityCredentialOptions } from "./credentials/workloadIdentityCredentialOptions.js";
+export { AzurePipelinesCredential } from "./credentials/azurePipelinesCredential.js";
+export type { AzurePipelinesCredentialOptions } from "./credentials/azurePipelinesCredential.js";
+export {
+  ManagedIdentityAsFederatedIdentityCredential,
+  TokenExchangeAudiences,
+} from "./credentials/managedIdentityAsFederatedIdentityCredential.js";
+export type {
+  FederatedIdentityCloud,
+  ManagedIdentityAsFederatedIdentityCredentialOptions,
+} from "./credentials/managedIdentityAsFederatedIdentityCredential.js";
+export { DeviceCodeCredential } from "./credentials/deviceCodeCredential.js";
+export type { DeviceCodeCredentialOptions, DeviceCodeInfo, DeviceCodePromptCallback } from "./credentials/deviceCodeCredentialOptions.js";
+export { InteractiveBrowserCredential, systemBrowserOpener } from "./credentials/interactiveBrowserCredential.js";
+export type { BrowserOpener, InteractiveBrowserCredentialOptions } from "./credentials/interactiveBrowserCredentialOptions.js";
+export { DeveloperSignOnClientId } from "./credentials/interactiveCredentialOptions.js";
+export type { InteractiveCredentialOptions } from "./credentials/interactiveCredentialOptions.js";
+export { UsernamePasswordCredential } from "./credentials/usernamePasswordCredential.js";
+export type { UsernamePasswordCredentialOptions } from "./credentials/usernamePasswordCredential.js";
+export { OnBehalfOfCredential } from "./credentials/onBehalfOfCredential.js";
+export type { OnBehalfOfCredentialOptions } from "./credentials/onBehalfOfCredential.js";
+export {
+  DefaultAzureCredential,
+  DefaultAzureCredentialMembers,
+  membersForTokenCredentialsSetting,
+} from "./credentials/defaultAzureCredential.js";
+export type { DefaultAzureCredentialMember } from "./credentials/defaultAzureCredential.js";
+export type { DefaultAzureCredentialOptions } from "./credentials/defaultAzureCredentialOptions.js";
+export { serializeAuthenticationRecord, deserializeAuthenticationRecord } from "./msal/publicClient.js";
+export type { AuthenticationRecord } from "./msal/publicClient.js";
+export type { RetryOptions } from "./msal/retryPolicy.js";
 export type {
   AuthorityValidationOptions,
   MultiTenantTokenCredentialOptions,

@@ -3,6 +3,7 @@ import { createClientAssertion, localSigner } from "../certificates/clientAssert
 import { loadCertificateFile, loadCertificatePem, loadCertificatePfx } from "../certificates/loadClientCertificate.js";
 import { describeParsedCertificate, type ParsedCertificate } from "../certificates/parsedCertificate.js";
 import { ConfigurationError } from "../errors.js";
+import type { ClientAuthentication } from "../msal/confidentialClient.js";
 import type { ClientCertificateCredentialOptions, ClientCertificateSource } from "./clientCertificateCredentialOptions.js";
 import { redactedView } from "./redaction.js";
 import { ServicePrincipalFlow } from "./servicePrincipalFlow.js";
@@ -33,29 +34,9 @@ export class ClientCertificateCredential implements TokenCredential {
    * @throws CertificateError (`ERR_CERT_…`) when the certificate cannot be used.
    */
   constructor(tenantId: string, clientId: string, certificate: ClientCertificateSource, options: ClientCertificateCredentialOptions = {}) {
-    const parsed = loadSource(certificate);
-    const privateKey = parsed.privateKey;
-    if (privateKey === undefined) {
-      throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", "certificate", `${NAME}: the certificate has no private key`);
-    }
-    const signer = localSigner(privateKey);
+    const { parsed, authentication } = certificateAuthentication(certificate, clientId, options);
     this.#certificate = parsed;
-    this.#flow = new ServicePrincipalFlow(
-      NAME,
-      tenantId,
-      clientId,
-      {
-        kind: "assertion",
-        getAssertion: (tokenEndpoint) =>
-          createClientAssertion(parsed, signer, {
-            clientId,
-            audience: tokenEndpoint,
-            algorithm: options.assertionAlgorithm,
-            sendCertificateChain: options.sendCertificateChain,
-          }),
-      },
-      options,
-    );
+    this.#flow = new ServicePrincipalFlow(NAME, tenantId, clientId, authentication, options);
     redactedView(this, () => ({
       tenantId: this.#flow.tenantId,
       clientId: this.#flow.clientId,
@@ -82,6 +63,35 @@ export class ClientCertificateCredential implements TokenCredential {
   close(): Promise<void> {
     return this.#flow.close();
   }
+}
+
+/**
+ * @internal Loads a certificate once and returns how a confidential client proves itself with it: a fresh
+ * client assertion per token request, signed with the certificate's key. Shared with OnBehalfOfCredential.
+ */
+export function certificateAuthentication(
+  source: ClientCertificateSource,
+  clientId: string,
+  options: Pick<ClientCertificateCredentialOptions, "assertionAlgorithm" | "sendCertificateChain">,
+): { parsed: ParsedCertificate; authentication: ClientAuthentication } {
+  const parsed = loadSource(source);
+  if (parsed.privateKey === undefined) {
+    throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", "certificate", `${NAME}: the certificate has no private key`);
+  }
+  const signer = localSigner(parsed.privateKey);
+  return {
+    parsed,
+    authentication: {
+      kind: "assertion",
+      getAssertion: (tokenEndpoint) =>
+        createClientAssertion(parsed, signer, {
+          clientId,
+          audience: tokenEndpoint,
+          algorithm: options.assertionAlgorithm,
+          sendCertificateChain: options.sendCertificateChain,
+        }),
+    },
+  };
 }
 
 function loadSource(source: ClientCertificateSource): ParsedCertificate {

@@ -17,6 +17,7 @@ export class ServicePrincipalFlow {
   readonly #allowedTenants: readonly string[];
   readonly #client: ConfidentialClient;
   readonly #cache: TokenFrontCache;
+  readonly #userAssertion: string | undefined;
 
   constructor(
     credentialName: string,
@@ -24,6 +25,7 @@ export class ServicePrincipalFlow {
     clientId: string,
     authentication: ClientAuthentication,
     options: MultiTenantTokenCredentialOptions,
+    userAssertion?: string,
   ) {
     checkTenantId(tenantId, "tenantId");
     requireString(clientId, "clientId", credentialName);
@@ -32,6 +34,7 @@ export class ServicePrincipalFlow {
     this.clientId = clientId;
     this.authorityHost = resolveAuthorityHost(options.authorityHost);
     this.#allowedTenants = [...(options.additionallyAllowedTenants ?? [])];
+    this.#userAssertion = userAssertion;
     this.#cache = new TokenFrontCache(options.tokenRefreshOptions);
     this.#client = new ConfidentialClient({
       credentialName,
@@ -59,8 +62,12 @@ export class ServicePrincipalFlow {
     const key = tokenCacheKey(list, tenantId, options.claims, options.enableCae);
     return this.#cache.get(
       key,
-      (forceRefresh) =>
-        this.#client.acquireByClientCredential({ scopes: list, tenantId, claims: options.claims, enableCae: options.enableCae, forceRefresh }),
+      (forceRefresh) => {
+        const params = { scopes: list, tenantId, claims: options.claims, enableCae: options.enableCae, forceRefresh };
+        return this.#userAssertion === undefined
+          ? this.#client.acquireByClientCredential(params)
+          : this.#client.acquireOnBehalfOf({ ...params, userAssertion: this.#userAssertion });
+      },
       options.abortSignal as AbortSignal | undefined,
     );
   }

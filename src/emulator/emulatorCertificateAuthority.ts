@@ -3,11 +3,13 @@
  * signs (SAN localhost, 127.0.0.1, ::1), and a separate token-signing key with
  * a self-signed certificate.
  *
- * Keys are generated with node:crypto (fast, native) and certificates are
- * built and signed with node-forge. Everything is generated once per process
+ * Keys are generated with node:crypto (fast, native); certificates are built
+ * with node-forge and their sha256WithRSAEncryption signature is computed by
+ * node:crypto over forge's TBSCertificate DER (forge's pure-JS RSA would add
+ * ~100 ms per certificate). Everything is generated once per process
  * and shared by all emulator instances, so starting many emulators is cheap.
  */
-import { X509Certificate, createPrivateKey, generateKeyPair, randomBytes, type KeyObject } from "node:crypto";
+import { X509Certificate, createPublicKey, generateKeyPair, randomBytes, sign, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import forge from "node-forge";
 import { certificateThumbprints } from "./jose.js";
@@ -58,10 +60,26 @@ function serialNumber(): string {
   return bytes.toString("hex");
 }
 
+/** node-forge internals not covered by @types/node-forge. */
+interface ForgePkiInternals {
+  getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1;
+}
+
+/** Signs a forge certificate with sha256WithRSAEncryption, using node:crypto for the RSA operation. */
+function signCertificate(cert: forge.pki.Certificate, issuerKey: KeyObject): void {
+  const oid = forge.pki.oids["sha256WithRSAEncryption"];
+  if (!oid) throw new Error("node-forge does not know sha256WithRSAEncryption");
+  cert.signatureOid = oid;
+  cert.siginfo.algorithmOid = oid;
+  cert.tbsCertificate = (forge.pki as unknown as ForgePkiInternals).getTBSCertificate(cert);
+  const tbsDer = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), "binary");
+  cert.signature = sign("sha256", tbsDer, issuerKey).toString("binary");
+}
+
 interface CertificateSpec {
   subjectCommonName: string;
   publicKeyPem: string;
-  issuer: { commonName: string; privateKeyPem: string; certificate?: forge.pki.Certificate };
+  issuer: { commonName: string; privateKey: KeyObject; certificate?: forge.pki.Certificate };
   extensions: object[];
   validDays: number;
 }
@@ -80,7 +98,7 @@ function buildCertificate(spec: CertificateSpec): forge.pki.Certificate {
   cert.setSubject(attrs(spec.subjectCommonName));
   cert.setIssuer(spec.issuer.certificate ? spec.issuer.certificate.subject.attributes : attrs(spec.issuer.commonName));
   cert.setExtensions(spec.extensions);
-  cert.sign(forge.pki.privateKeyFromPem(spec.issuer.privateKeyPem), forge.md.sha256.create());
+  signCertificate(cert, spec.issuer.privateKey);
   return cert;
 }
 
@@ -91,7 +109,7 @@ async function generateKeyMaterial(): Promise<EmulatorKeyMaterial> {
   const caCert = buildCertificate({
     subjectCommonName: caName,
     publicKeyPem: caKey.publicKeyPem,
-    issuer: { commonName: caName, privateKeyPem: caKey.privateKeyPem },
+    issuer: { commonName: caName, privateKey: caKey.privateKey },
     validDays: 3650,
     extensions: [
       { name: "basicConstraints", cA: true, critical: true },
@@ -103,7 +121,7 @@ async function generateKeyMaterial(): Promise<EmulatorKeyMaterial> {
   const tlsCert = buildCertificate({
     subjectCommonName: "localhost",
     publicKeyPem: tlsKey.publicKeyPem,
-    issuer: { commonName: caName, privateKeyPem: caKey.privateKeyPem, certificate: caCert },
+    issuer: { commonName: caName, privateKey: caKey.privateKey, certificate: caCert },
     validDays: 825,
     extensions: [
       { name: "basicConstraints", cA: false, critical: true },
@@ -125,7 +143,7 @@ async function generateKeyMaterial(): Promise<EmulatorKeyMaterial> {
   const signingCert = buildCertificate({
     subjectCommonName: signingName,
     publicKeyPem: signingKey.publicKeyPem,
-    issuer: { commonName: signingName, privateKeyPem: signingKey.privateKeyPem },
+    issuer: { commonName: signingName, privateKey: signingKey.privateKey },
     validDays: 3650,
     extensions: [
       { name: "basicConstraints", cA: false },
@@ -135,7 +153,7 @@ async function generateKeyMaterial(): Promise<EmulatorKeyMaterial> {
   const signingCertificatePem = forge.pki.certificateToPem(signingCert);
   const signingDer = Buffer.from(new X509Certificate(signingCertificatePem).raw);
   const { x5t } = certificateThumbprints(signingDer);
-  const jwk = createPrivateKey(signingKey.privateKeyPem).export({ format: "jwk" });
+  const jwk = createPublicKey(signingKey.privateKey).export({ format: "jwk" });
 
   return {
     caCertificatePem: forge.pki.certificateToPem(caCert),
