@@ -79,7 +79,10 @@ export type {
 
 export { loadCertificateFile, loadCertificatePem, loadCertificatePfx } from "./certificates/loadClientCertificate.js";
 export type { ParsedCertificate } from "./certificates/parsedCertificate.js";
-export type { AssertionAlgorithm } from "./certificates/clientAssertion.js";
+export { createSelfSignedCertificate } from "./certificates/selfSignedCertificate.js";
+export type { SelfSignedCertificate, SelfSignedCertificateOptions } from "./certificates/selfSignedCertificate.js";
+export { createClientAssertion, localSigner } from "./certificates/clientAssertion.js";
+export type { AssertionAlgorithm, AssertionSigner, ClientAssertionOptions } from "./certificates/clientAssertion.js";
 export type { TokenFrontCacheOptions } from "./cache/tokenFrontCache.js";
 export type { NetworkOptions } from "./msal/networkClient.js";
 

@@ -180,3 +180,15 @@ describe("loadCertificateFile and friends", () => {
     expect(JSON.stringify(parsed)).toContain("loader-app");
   });
 });
+
+describe("createSelfSignedCertificate", () => {
+  it("makes a certificate whose PEM and AES PFX forms load back to the same thumbprint", async () => {
+    const { createSelfSignedCertificate } = await import("../../src/index.js");
+    const made = createSelfSignedCertificate({ commonName: "dev-app", days: 10 });
+    const fromPem = loadCertificatePem(made.pem);
+    const fromPfx = loadCertificatePfx(made.toPfx(PASSWORD), PASSWORD);
+    expect(fromPem.subject).toBe("CN=dev-app");
+    expect(fromPfx.thumbprint).toBe(fromPem.thumbprint);
+    expect(fromPem.notAfter.getTime() - Date.now()).toBeGreaterThan(9 * 86_400_000);
+  });
+});
