@@ -12,7 +12,14 @@ export type ConfigurationErrorCode =
   | "ERR_CONFIG_MISSING_VALUE"
   | "ERR_CONFIG_TENANT_ID"
   | "ERR_CONFIG_AUTHORITY_HOST"
-  | "ERR_CONFIG_CONFLICT";
+  | "ERR_CONFIG_CONFLICT"
+  | "ERR_CONFIG_JSON"
+  | "ERR_CONFIG_FILE"
+  | "ERR_CONFIG_UNKNOWN_KEY"
+  | "ERR_CONFIG_UNKNOWN_CREDENTIAL"
+  | "ERR_CONFIG_UNKNOWN_NAME"
+  | "ERR_CONFIG_CYCLE"
+  | "ERR_CONFIG_DEPENDENCY";
 
 /** Codes of {@link CertificateError}: a client certificate cannot be used. */
 export type CertificateErrorCode =

@@ -93,3 +93,17 @@ export { setLogLevel, getLogLevel, setLogSink } from "./logger.js";
 export type { LogLevel, LogSink } from "./logger.js";
 
 export type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
+
+export { loadConfiguration } from "./config/loadConfiguration.js";
+export type { LoadConfigurationOptions } from "./config/loadConfiguration.js";
+export { getSection, getValue } from "./config/configurationTree.js";
+export type { ConfigurationSection, ConfigurationValue } from "./config/configurationTree.js";
+export { createCredential } from "./config/createCredential.js";
+export type { CreateCredentialOptions } from "./config/credentialPlan.js";
+export { describeCredential, formatCredentialDescription } from "./config/describeCredential.js";
+export type { CredentialDescription } from "./config/describeCredential.js";
+export { validateCredentialSection } from "./config/validateCredentialSection.js";
+export { CREDENTIAL_KINDS, CREDENTIAL_SECTION_KEYS } from "./config/credentialSectionSchema.js";
+export type { CredentialKind, KeySpec } from "./config/credentialSectionSchema.js";
+export { loadCertificateFromStore, certificateStoreDirectory } from "./certificates/certificateStore.js";
+export type { CertificateStoreLocation } from "./certificates/certificateStore.js";

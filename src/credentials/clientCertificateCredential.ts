@@ -99,6 +99,7 @@ function loadSource(source: ClientCertificateSource): ParsedCertificate {
   if (source === null || typeof source !== "object") {
     throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", "certificate", `${NAME}: a certificate path, PEM text or PFX bytes are required`);
   }
+  if ("parsedCertificate" in source && source.parsedCertificate !== undefined) return source.parsedCertificate;
   const given = (["certificatePath", "certificate", "pfx"] as const).filter((k) => (source as unknown as Record<string, unknown>)[k] !== undefined);
   if (given.length !== 1) {
     throw new ConfigurationError(
@@ -107,7 +108,7 @@ function loadSource(source: ClientCertificateSource): ParsedCertificate {
       `${NAME}: give exactly one of certificatePath, certificate (PEM) or pfx${given.length > 1 ? `, not ${given.join(" and ")}` : ""}`,
     );
   }
-  const password = source.certificatePassword;
+  const password = (source as { certificatePassword?: string }).certificatePassword;
   if ("certificatePath" in source && source.certificatePath !== undefined) return loadCertificateFile(source.certificatePath, password, "certificatePath");
   if ("certificate" in source && source.certificate !== undefined) return loadCertificatePem(source.certificate, password, "certificate");
   return loadCertificatePfx((source as { pfx: Buffer | string }).pfx, password, "pfx");

@@ -1,4 +1,5 @@
 import type { AssertionAlgorithm } from "../certificates/clientAssertion.js";
+import type { ParsedCertificate } from "../certificates/parsedCertificate.js";
 import type { MultiTenantTokenCredentialOptions } from "./tokenCredentialOptions.js";
 
 /** A PEM or PFX file, detected by content (not by extension). */
@@ -22,8 +23,13 @@ export interface ClientCertificatePfx {
   certificatePassword?: string;
 }
 
+/** A certificate already loaded (by `loadCertificateFile`, a certificate store, …). */
+export interface ClientCertificateLoaded {
+  parsedCertificate: ParsedCertificate;
+}
+
 /** Where a client certificate comes from: a file path, or one of the forms above. */
-export type ClientCertificateSource = string | ClientCertificatePath | ClientCertificatePem | ClientCertificatePfx;
+export type ClientCertificateSource = string | ClientCertificatePath | ClientCertificatePem | ClientCertificatePfx | ClientCertificateLoaded;
 
 /** Options of {@link ClientCertificateCredential}. */
 export interface ClientCertificateCredentialOptions extends MultiTenantTokenCredentialOptions {

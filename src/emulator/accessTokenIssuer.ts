@@ -25,6 +25,19 @@ export interface AccessTokenRequest {
   /** Origin used for v2 issuers, e.g. `https://127.0.0.1:41234`. */
   authorityHost: string;
   lifetimeSeconds: number;
+  /** Claims added to (or overriding) the standard ones, e.g. `xms_mirid`. */
+  extraClaims?: Record<string, unknown>;
+}
+
+/** Why {@link AccessTokenIssuer.verify} refused a token. */
+export type TokenVerificationFailure = "malformed" | "signature" | "expired";
+
+/** Thrown by {@link AccessTokenIssuer.verify}; `reason` tells why. */
+export class TokenVerificationError extends Error {
+  constructor(readonly reason: TokenVerificationFailure, message: string) {
+    super(message);
+    this.name = "TokenVerificationError";
+  }
 }
 
 /** An issued token. */
@@ -79,29 +92,40 @@ export class AccessTokenIssuer {
       uti: randomBytes(16).toString("base64url"),
       jti: randomUUID(),
       ver,
+      ...request.extraClaims,
     };
+    return { accessToken: this.signClaims(claims), claims, expiresIn: request.lifetimeSeconds };
+  }
+
+  /** Signs any claims set with the token-signing key (RS256, `kid` and `x5t` in the header). */
+  signClaims(claims: Record<string, unknown>): string {
     const header = { typ: "JWT", alg: "RS256", x5t: this.key.x5t, kid: this.key.kid };
-    return { accessToken: signJwtRs256(header, claims, this.key.privateKey), claims, expiresIn: request.lifetimeSeconds };
+    return signJwtRs256(header, claims, this.key.privateKey);
   }
 
   /**
    * Verifies signature, `kid` and `exp` of a token this issuer signed and
-   * returns its claims. Throws an Error otherwise.
+   * returns its claims. Throws a {@link TokenVerificationError} otherwise.
    */
   verify(token: string): Record<string, unknown> {
-    const jws = decodeJws(token);
+    let jws;
+    try {
+      jws = decodeJws(token);
+    } catch {
+      throw new TokenVerificationError("malformed", "The token is not a well-formed compact JWS");
+    }
     if (jws.header["alg"] !== "RS256") {
-      throw new Error(`Unexpected access token alg '${String(jws.header["alg"])}'`);
+      throw new TokenVerificationError("signature", `Unexpected token alg '${String(jws.header["alg"])}'`);
     }
     if (jws.header["kid"] !== this.key.kid) {
-      throw new Error("Access token was not signed by this emulator's signing key (kid mismatch)");
+      throw new TokenVerificationError("signature", "The token was not signed by this emulator's signing key (kid mismatch)");
     }
     if (!verify("sha256", Buffer.from(jws.signingInput, "ascii"), this.publicKey, jws.signature)) {
-      throw new Error("Access token signature is invalid");
+      throw new TokenVerificationError("signature", "The token signature is invalid");
     }
     const exp = jws.payload["exp"];
     if (typeof exp !== "number" || exp <= Date.now() / 1000) {
-      throw new Error("Access token is expired or has no exp claim");
+      throw new TokenVerificationError("expired", "The token is expired or has no exp claim");
     }
     return jws.payload;
   }

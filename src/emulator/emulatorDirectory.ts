@@ -1,11 +1,40 @@
 /**
- * The emulator's directory: tenants and the app registrations in them.
- * Secrets are kept only as SHA-256 digests; certificates as parsed X.509.
+ * The emulator's directory: tenants, the app registrations and the users in
+ * them. Secrets and passwords are kept only as SHA-256 digests; certificates
+ * as parsed X.509.
+ *
+ * The Azure CLI's client id ({@link DEVELOPER_CLIENT_ID}, msal's and the Azure
+ * SDKs' default for user sign-in) is a public client in every tenant unless an
+ * app with that id is registered explicitly.
  */
 import { X509Certificate, createHash, randomUUID, type KeyObject } from "node:crypto";
 import { certificateThumbprints } from "./jose.js";
-import { digestClientSecret } from "./clientSecretVerifier.js";
-import type { EmulatorApp } from "./emulatorTypes.js";
+import { digestClientSecret, verifyClientSecret } from "./clientSecretVerifier.js";
+import type { EmulatorApp, EmulatorUser } from "./emulatorTypes.js";
+
+/** The Azure CLI's public client id, registered implicitly in every tenant. */
+export const DEVELOPER_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+
+/** Default audience of federated identity credentials. */
+export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+
+/** A federated identity credential with its audience resolved. */
+export interface RegisteredFederatedCredential {
+  issuer: string;
+  subject: string;
+  audience: string;
+}
+
+/** A user as stored by the directory. */
+export interface RegisteredUser {
+  username: string;
+  /** Canonical tenant id. */
+  tenantId: string;
+  objectId: string;
+  displayName: string;
+  /** SHA-256 digest of the password, when the user has one. */
+  passwordDigest?: Buffer;
+}
 
 /** A certificate registered on an app, ready for assertion verification. */
 export interface RegisteredCertificate {
@@ -26,6 +55,10 @@ export interface RegisteredApp {
   certificates: RegisteredCertificate[];
   roles: string[];
   objectId: string;
+  publicClient: boolean;
+  /** Accepted redirect URIs; empty means any http loopback URI. */
+  redirectUris: string[];
+  federatedCredentials: RegisteredFederatedCredential[];
 }
 
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/;
@@ -40,7 +73,7 @@ function validateTenantId(tenantId: string): void {
 }
 
 /** A GUID derived from a name, so default object ids are stable across runs. */
-function stableGuid(name: string): string {
+export function stableGuid(name: string): string {
   const bytes = createHash("sha256").update(name).digest().subarray(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
@@ -68,12 +101,42 @@ function parseCertificates(pems: string[], clientId: string): RegisteredCertific
   return result;
 }
 
-/** Tenants and apps known to one emulator instance. */
+function parseFederatedCredentials(app: EmulatorApp): RegisteredFederatedCredential[] {
+  const list = app.federatedCredentials ?? [];
+  if (!Array.isArray(list)) throw new TypeError(`App '${app.clientId}': federatedCredentials must be an array`);
+  return list.map((fic, i) => {
+    if (!fic || typeof fic.issuer !== "string" || fic.issuer === "" || typeof fic.subject !== "string" || fic.subject === "") {
+      throw new TypeError(`App '${app.clientId}': federatedCredentials[${i}] needs a non-empty issuer and subject`);
+    }
+    if (fic.audience !== undefined && (typeof fic.audience !== "string" || fic.audience === "")) {
+      throw new TypeError(`App '${app.clientId}': federatedCredentials[${i}].audience must be a non-empty string`);
+    }
+    return { issuer: fic.issuer, subject: fic.subject, audience: fic.audience ?? TOKEN_EXCHANGE_AUDIENCE };
+  });
+}
+
+function parseRedirectUris(app: EmulatorApp): string[] {
+  const uris = app.redirectUris ?? [];
+  for (const uri of uris) {
+    try {
+      new URL(uri);
+    } catch {
+      throw new TypeError(`App '${app.clientId}': redirect URI '${String(uri)}' is not an absolute URL`);
+    }
+  }
+  return [...uris];
+}
+
+/** Tenants, apps and users known to one emulator instance. */
 export class EmulatorDirectory {
   /** lower-case id → canonical id, in insertion order. */
   private readonly tenants = new Map<string, string>();
   /** `${tenant lower}|${client lower}` → app. */
   private readonly apps = new Map<string, RegisteredApp>();
+  /** Implicit developer client per tenant (lower-case tenant → app). */
+  private readonly developerClients = new Map<string, RegisteredApp>();
+  /** `${tenant lower}|${username lower}` → user, in insertion order. */
+  private readonly users = new Map<string, RegisteredUser>();
 
   /** The first tenant added; throws if there is none. */
   get defaultTenantId(): string {
@@ -118,6 +181,9 @@ export class EmulatorDirectory {
       certificates: parseCertificates(app.certificates ?? [], app.clientId),
       roles: [...(app.roles ?? [])],
       objectId: app.objectId ?? stableGuid(`objectId:${tenantId.toLowerCase()}:${app.clientId.toLowerCase()}`),
+      publicClient: app.publicClient === true,
+      redirectUris: parseRedirectUris(app),
+      federatedCredentials: parseFederatedCredentials(app),
     };
     if (app.displayName !== undefined) {
       registered.displayName = app.displayName;
@@ -126,10 +192,74 @@ export class EmulatorDirectory {
     return registered;
   }
 
-  /** The app with this client id in this (canonical) tenant, if registered. */
+  /**
+   * The app with this client id in this (canonical) tenant, if registered;
+   * the implicit developer public client for {@link DEVELOPER_CLIENT_ID}.
+   */
   findApp(tenantId: string, clientId: string): RegisteredApp | undefined {
-    return this.apps.get(`${tenantId.toLowerCase()}|${clientId.toLowerCase()}`);
+    const found = this.apps.get(`${tenantId.toLowerCase()}|${clientId.toLowerCase()}`);
+    if (found || clientId.toLowerCase() !== DEVELOPER_CLIENT_ID) return found;
+    const key = tenantId.toLowerCase();
+    let developer = this.developerClients.get(key);
+    if (!developer) {
+      developer = {
+        clientId: DEVELOPER_CLIENT_ID,
+        tenantId,
+        displayName: "Microsoft Azure CLI (emulated)",
+        secretDigests: [],
+        certificates: [],
+        roles: [],
+        objectId: stableGuid(`objectId:${key}:${DEVELOPER_CLIENT_ID}`),
+        publicClient: true,
+        redirectUris: [],
+        federatedCredentials: [],
+      };
+      this.developerClients.set(key, developer);
+    }
+    return developer;
   }
+
+  /** Registers (or replaces) a user; adds its tenant when needed. */
+  addUser(user: EmulatorUser): RegisteredUser {
+    if (!user || typeof user.username !== "string" || user.username.trim() === "") {
+      throw new TypeError("EmulatorUser.username is required");
+    }
+    if (user.password !== undefined && (typeof user.password !== "string" || user.password === "")) {
+      throw new TypeError(`User '${user.username}': password must be a non-empty string`);
+    }
+    const tenantId = user.tenantId === undefined ? this.defaultTenantId : this.addTenant(user.tenantId);
+    const registered: RegisteredUser = {
+      username: user.username,
+      tenantId,
+      objectId: user.objectId ?? stableGuid(`user:${tenantId.toLowerCase()}:${user.username.toLowerCase()}`),
+      displayName: user.displayName ?? user.username.split("@")[0] ?? user.username,
+    };
+    if (user.password !== undefined) registered.passwordDigest = digestClientSecret(user.password);
+    this.users.set(`${tenantId.toLowerCase()}|${user.username.toLowerCase()}`, registered);
+    return registered;
+  }
+
+  /** The user with this name in this (canonical) tenant. */
+  findUser(tenantId: string, username: string): RegisteredUser | undefined {
+    return this.users.get(`${tenantId.toLowerCase()}|${username.toLowerCase()}`);
+  }
+
+  /** Users of a tenant, in registration order. */
+  usersOf(tenantId: string): RegisteredUser[] {
+    const key = tenantId.toLowerCase();
+    return [...this.users.values()].filter((user) => user.tenantId.toLowerCase() === key);
+  }
+
+  /** Users with this name in any tenant. */
+  usersNamed(username: string): RegisteredUser[] {
+    const name = username.toLowerCase();
+    return [...this.users.values()].filter((user) => user.username.toLowerCase() === name);
+  }
+}
+
+/** True when the user has a password and `password` is it (constant time). */
+export function verifyUserPassword(user: RegisteredUser, password: string): boolean {
+  return user.passwordDigest !== undefined && verifyClientSecret(password, [user.passwordDigest]);
 }
 
 /** A fresh tenant id for emulators started without tenants. */

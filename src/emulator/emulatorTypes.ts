@@ -3,6 +3,15 @@
  *
  * @packageDocumentation
  */
+import type {
+  EmulatorFederatedCredential,
+  EmulatorIdentityApi,
+  EmulatorManagedIdentities,
+  EmulatorUser,
+  ManagedIdentitySourceKind,
+} from "./emulatorIdentityTypes.js";
+
+export type * from "./emulatorIdentityTypes.js";
 
 /** Options accepted by {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -30,6 +39,20 @@ export interface EmulatorOptions {
   configFile?: string;
   /** Lifetime of issued access tokens, in seconds. Default `3600`. */
   accessTokenLifetimeSeconds?: number;
+  /** Users of the directory (for device code, interactive, password, refresh and on-behalf-of flows). */
+  users?: EmulatorUser[];
+  /**
+   * Managed identities of the emulated Azure host. Default: a system-assigned
+   * identity with generated ids and no user-assigned identity.
+   */
+  managedIdentities?: EmulatorManagedIdentities;
+  /** Lifetime of device codes (`expires_in`), in seconds. Default `900`. */
+  deviceCodeLifetimeSeconds?: number;
+  /**
+   * Port of the plain-HTTP loopback listener serving the managed identity
+   * endpoints ({@link Emulator.managedIdentityHttpEndpoint}). Default `0` (random).
+   */
+  managedIdentityPort?: number;
 }
 
 /** An app registration (with its service principal) known to the emulator. */
@@ -51,16 +74,44 @@ export interface EmulatorApp {
   roles?: string[];
   /** Service principal object id (`oid`/`sub` claims). Default: a GUID derived from tenant + client id. */
   objectId?: string;
+  /**
+   * A public client ("Allow public client flows"): device code, interactive,
+   * password and refresh grants need no client credential, and presenting one
+   * when the app has none is refused (AADSTS700025). Default `false`.
+   */
+  publicClient?: boolean;
+  /**
+   * Redirect URIs accepted by the authorize endpoint. `http://localhost` and
+   * `http://127.0.0.1` entries match any port. Default: any `http://localhost:*`
+   * or `http://127.0.0.1:*` URI.
+   */
+  redirectUris?: string[];
+  /**
+   * Federated identity credentials: a client assertion whose `iss` is not the
+   * client id is accepted when it is signed by the emulator's signing key, not
+   * expired, and its (`iss`, `sub`, `aud`) equals one of these.
+   */
+  federatedCredentials?: EmulatorFederatedCredential[];
 }
 
 /** The shape of an emulator configuration file. */
 export interface EmulatorConfig {
   tenants?: string[];
   apps?: EmulatorApp[];
+  users?: EmulatorUser[];
 }
 
 /** Which kind of endpoint a request addressed. */
-export type EmulatorEndpointKind = "discovery" | "token" | "keys" | "other";
+export type EmulatorEndpointKind =
+  | "discovery"
+  | "token"
+  | "keys"
+  | "deviceCode"
+  | "authorize"
+  | "deviceLogin"
+  | "pipelines"
+  | "managedIdentity"
+  | "other";
 
 /** One request received by the emulator, as recorded in {@link Emulator.requests}. */
 export interface EmulatorRequest {
@@ -92,6 +143,14 @@ export interface EmulatorRequest {
   assertionHeader?: Record<string, unknown>;
   /** `true` when a queued fault applied to this request. */
   faulted?: boolean;
+  /** Listener that received the request: the HTTPS server or the plain-HTTP managed identity listener. */
+  protocol?: "https" | "http";
+  /** Managed identity host emulated by the addressed endpoint (managed identity requests only). */
+  managedIdentitySource?: ManagedIdentitySourceKind;
+  /** `resource` of a managed identity request. */
+  resource?: string;
+  /** User name of a password grant or a `/devicelogin` sign-in (never the password). */
+  username?: string;
 }
 
 /** Filter for {@link Emulator.tokenRequests}. */
@@ -102,8 +161,8 @@ export interface TokenRequestFilter {
   grantType?: string;
 }
 
-/** Endpoint selector of a fault. */
-export type EmulatorFaultEndpoint = "token" | "discovery" | "keys" | "any";
+/** Endpoint selector of a fault: an endpoint kind (not `"other"`) or `"any"`. */
+export type EmulatorFaultEndpoint = Exclude<EmulatorEndpointKind, "other"> | "any";
 
 /**
  * A fault to inject into upcoming requests. Applied in this order: latency,
@@ -133,7 +192,7 @@ export interface EmulatorFault {
 }
 
 /** A running emulator, returned by {@link startEmulator}. */
-export interface Emulator {
+export interface Emulator extends EmulatorIdentityApi {
   /** Authority host, e.g. `https://127.0.0.1:41234` (no trailing slash). */
   readonly authorityHost: string;
   /** Port the emulator listens on. */

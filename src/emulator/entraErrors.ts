@@ -118,12 +118,57 @@ export function invalidClientAssertion(code: number, message: string): EntraErro
   return new EntraError(401, "invalid_client", code, message);
 }
 
-/** AADSTS1002012 / AADSTS70011, bad scope (400). */
-export function invalidScope(code: 1002012 | 70011, message: string): EntraError {
+/** AADSTS1002012 / AADSTS70011 / AADSTS28000, bad scope (400). */
+export function invalidScope(code: 1002012 | 70011 | 28000, message: string): EntraError {
   return new EntraError(400, "invalid_scope", code, message);
 }
 
-/** AADSTS900561, wrong HTTP method (405). */
+/** An `invalid_grant` (400) with the given AADSTS code. The message must not contain the grant. */
+export function invalidGrant(code: number, message: string): EntraError {
+  return new EntraError(400, "invalid_grant", code, message);
+}
+
+/** An `invalid_request` (400) with the given AADSTS code. */
+export function invalidRequest(code: number, message: string): EntraError {
+  return new EntraError(400, "invalid_request", code, message);
+}
+
+/** AADSTS700025, a public client presented a credential it does not have (401). */
+export function publicClientWithCredential(): EntraError {
+  return new EntraError(401, "invalid_client", 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
+}
+
+/** AADSTS70016, device code not yet approved (400 `authorization_pending`). */
+export function authorizationPending(): EntraError {
+  return new EntraError(400, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
+}
+
+/** The user declined a device code (400 `authorization_declined`). */
+export function authorizationDeclined(): EntraError {
+  return new EntraError(400, "authorization_declined", 70000, "The end user declined the authorization request.");
+}
+
+/** AADSTS70020, device code expired (400 `expired_token`). */
+export function deviceCodeExpired(): EntraError {
+  return new EntraError(400, "expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. This device code has expired.");
+}
+
+/** AADSTS50034, no such user in the tenant (400). */
+export function userNotFound(tenant: string): EntraError {
+  return new EntraError(
+    400,
+    "invalid_grant",
+    50034,
+    `The user account {EmailHidden} does not exist in the ${tenant} directory. To sign into this application, the account must be added to the directory.`,
+  );
+}
+
+/** AADSTS50126, wrong user name or password (400). */
+export function invalidUserCredentials(): EntraError {
+  return new EntraError(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
+}
+
+/** AADSTS900561, wrong HTTP method (405). `allowed` is the `Allow` header value. */
 export function methodNotAllowed(allowed: string): EntraError {
   return new EntraError(405, "invalid_request", 900561, `The endpoint only accepts ${allowed} requests.`, { Allow: allowed });
 }

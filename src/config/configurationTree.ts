@@ -1,0 +1,79 @@
+/** A configuration value: what JSON files and environment variables hold. */
+export type ConfigurationValue = string | number | boolean | null | ConfigurationValue[] | ConfigurationSection;
+
+/** A section: keys compared case-insensitively, as in .NET's configuration. */
+export interface ConfigurationSection {
+  [key: string]: ConfigurationValue;
+}
+
+/** True for a plain section object (not an array, not null). */
+export function isSection(value: unknown): value is ConfigurationSection {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The key of `section` that equals `key` case-insensitively, if any. */
+export function findKey(section: ConfigurationSection, key: string): string | undefined {
+  if (Object.hasOwn(section, key)) return key;
+  const lower = key.toLowerCase();
+  return Object.keys(section).find((k) => k.toLowerCase() === lower);
+}
+
+/** The value under `key`, compared case-insensitively. */
+export function getValue(section: ConfigurationSection, key: string): ConfigurationValue | undefined {
+  const found = findKey(section, key);
+  return found === undefined ? undefined : section[found];
+}
+
+/**
+ * The section at a `:`-separated path (`"Azure:KeyVault"`), keys compared case-insensitively; undefined when
+ * absent or not a section. Array items are addressed by index (`"Azure:sources:0"`), as in .NET.
+ */
+export function getSection(config: ConfigurationSection, path: string): ConfigurationSection | undefined {
+  let current: ConfigurationValue | undefined = config;
+  for (const part of path.split(":").filter((p) => p.length > 0)) {
+    if (Array.isArray(current)) current = /^\d+$/.test(part) ? current[Number(part)] : undefined;
+    else if (isSection(current)) current = getValue(current, part);
+    else return undefined;
+  }
+  return isSection(current) ? current : undefined;
+}
+
+/**
+ * Merges `overlay` into `base` (both left untouched): sections merge key by key, case-insensitively, keeping
+ * the base's spelling; anything else in the overlay replaces. Arrays merge by index, as .NET's do.
+ */
+export function mergeSections(base: ConfigurationSection, overlay: ConfigurationSection): ConfigurationSection {
+  const result: ConfigurationSection = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    const existing = findKey(result, key) ?? key;
+    const current = result[existing];
+    if (isSection(current) && isSection(value)) result[existing] = mergeSections(current, value);
+    else if (Array.isArray(current) && Array.isArray(value)) result[existing] = mergeArrays(current, value);
+    else result[existing] = value;
+  }
+  return result;
+}
+
+function mergeArrays(base: ConfigurationValue[], overlay: ConfigurationValue[]): ConfigurationValue[] {
+  const result = [...base];
+  overlay.forEach((value, i) => {
+    const current = result[i];
+    result[i] = isSection(current) && isSection(value) ? mergeSections(current, value) : value;
+  });
+  return result;
+}
+
+/** Sets a value at a path of keys, creating sections on the way (used for `Azure__tenantId` variables). */
+export function setPath(target: ConfigurationSection, keys: string[], value: ConfigurationValue): void {
+  let current = target;
+  keys.forEach((key, i) => {
+    const existing = findKey(current, key) ?? key;
+    if (i === keys.length - 1) {
+      current[existing] = value;
+      return;
+    }
+    const next = current[existing];
+    if (!isSection(next)) current[existing] = {};
+    current = current[existing] as ConfigurationSection;
+  });
+}

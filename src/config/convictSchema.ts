@@ -1,0 +1,111 @@
+import convict from "convict";
+import { CREDENTIAL_SECTION_KEYS, type KeySpec } from "./credentialSectionSchema.js";
+import { toCredentialKind } from "./credentialKind.js";
+
+let formatsAdded = false;
+
+function addFormats(): void {
+  if (formatsAdded) return;
+  formatsAdded = true;
+  convict.addFormat({
+    name: "acf-credential-kind",
+    validate(value: unknown) {
+      if (value !== null && (typeof value !== "string" || toCredentialKind(value) === undefined)) throw new Error("not a credential kind");
+    },
+  });
+  convict.addFormat({
+    name: "acf-string-list",
+    validate(value: unknown) {
+      if (value !== null && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) throw new Error("not a list of strings");
+    },
+  });
+  convict.addFormat({
+    name: "acf-section",
+    validate(value: unknown) {
+      if (value !== null && (typeof value !== "object" || Array.isArray(value))) throw new Error("not a section");
+    },
+  });
+  convict.addFormat({
+    name: "acf-section-list",
+    validate(value: unknown) {
+      if (value !== null && !(Array.isArray(value) && value.every((v) => typeof v === "object" && v !== null && !Array.isArray(v)))) throw new Error("not a list of sections");
+    },
+  });
+  convict.addFormat({
+    name: "acf-nullable-string",
+    validate(value: unknown) {
+      if (value !== null && typeof value !== "string") throw new Error("not a string");
+    },
+  });
+  convict.addFormat({
+    name: "acf-nullable-boolean",
+    validate(value: unknown) {
+      if (value !== null && typeof value !== "boolean") throw new Error("not a boolean");
+    },
+  });
+  convict.addFormat({
+    name: "acf-nullable-integer",
+    validate(value: unknown) {
+      if (value !== null && !(Number.isInteger(value) && (value as number) >= 0)) throw new Error("not a non-negative integer");
+    },
+  });
+}
+
+function formatOf(spec: KeySpec): string | string[] {
+  if (spec.values) return [...spec.values, null as unknown as string];
+  switch (spec.kind) {
+    case "credentialKind":
+      return "acf-credential-kind";
+    case "boolean":
+      return "acf-nullable-boolean";
+    case "integer":
+      return "acf-nullable-integer";
+    case "stringList":
+      return "acf-string-list";
+    case "section":
+    case "credentialSection":
+      return "acf-section";
+    case "credentialSectionList":
+      return "acf-section-list";
+    default:
+      return "acf-nullable-string";
+  }
+}
+
+/** The convict schema of one level of keys: every key with `doc`, `format`, `default`, `env`, `sensitive`. */
+export function convictSchemaOf(keys: readonly KeySpec[]): convict.Schema<Record<string, unknown>> {
+  addFormats();
+  const schema: Record<string, unknown> = {};
+  for (const spec of keys) {
+    schema[spec.name] = {
+      doc: spec.doc,
+      format: formatOf(spec),
+      default: null,
+      nullable: true,
+      ...(spec.env ? { env: spec.env } : {}),
+      ...(spec.sensitive ? { sensitive: true } : {}),
+    };
+  }
+  return schema as convict.Schema<Record<string, unknown>>;
+}
+
+/** The convict schema of a credential section. */
+export const credentialSectionConvictSchema = (): convict.Schema<Record<string, unknown>> => convictSchemaOf(CREDENTIAL_SECTION_KEYS);
+
+/**
+ * Validates canonical values of one level with convict; returns the names of the keys that failed. Environment
+ * variables and argv are not read here (`env: {}`, `args: []`): credentials read their variables themselves.
+ */
+export function convictInvalidKeys(keys: readonly KeySpec[], values: Record<string, unknown>): string[] {
+  const config = convict(convictSchemaOf(keys), { env: {}, args: [] });
+  config.load(values);
+  try {
+    config.validate({ allowed: "strict" });
+    return [];
+  } catch (error) {
+    return (error as Error).message
+      .split("\n")
+      .map((line) => /^([A-Za-z0-9_]+):/.exec(line.trim())?.[1])
+      .filter((k): k is string => k !== undefined);
+  }
+}

@@ -1,0 +1,73 @@
+import { describeParsedCertificate } from "../certificates/parsedCertificate.js";
+import { ClientCertificateCredential } from "../credentials/clientCertificateCredential.js";
+import type { ConfigurationSection } from "./configurationTree.js";
+import { buildFromPlan } from "./createCredential.js";
+import { planCredential, type CreateCredentialOptions, type CredentialPlan } from "./credentialPlan.js";
+import { SENSITIVE_KEYS } from "./credentialSectionSchema.js";
+
+/** A redacted explanation of the credential a section describes. Never holds a secret. */
+export interface CredentialDescription {
+  /** The canonical kind, e.g. `clientcertificate`. */
+  credential: string;
+  /** The class that will be built, e.g. `ClientCertificateCredential`. */
+  className: string;
+  /** Why this kind: the `credential` key, or the keys it was inferred from. */
+  reason: string;
+  /** Where the section is (`Azure`, `AzureCredentials:backend`). */
+  path: string;
+  namedCredential?: string;
+  /** The keys set, secrets shown as `(secret)`. */
+  settings: Record<string, unknown>;
+  /** Subject, thumbprint, validity and source of the certificate, for certificate credentials. */
+  certificate?: Record<string, string | number>;
+  /** Members of a chain. */
+  sources?: CredentialDescription[];
+}
+
+/**
+ * Explains, without secrets, which credential a section yields and why — for logs and `azcred explain`.
+ * Builds the credential (so certificates are read and checked) but makes no network call.
+ */
+export function describeCredential(section: ConfigurationSection, options: CreateCredentialOptions = {}): CredentialDescription {
+  return describePlan(planCredential(section, options), options);
+}
+
+function describePlan(plan: CredentialPlan, options: CreateCredentialOptions): CredentialDescription {
+  const credential = buildFromPlan(plan, options);
+  const description: CredentialDescription = {
+    credential: plan.kind,
+    className: credential.constructor.name,
+    reason: plan.reason,
+    path: plan.settings.path,
+    settings: redact(plan.settings.values),
+  };
+  if (plan.namedCredential) description.namedCredential = plan.namedCredential;
+  if (credential instanceof ClientCertificateCredential) description.certificate = describeParsedCertificate(credential.certificate);
+  if (plan.sources) description.sources = plan.sources.map((p) => describePlan(p, options));
+  return description;
+}
+
+function redact(values: Record<string, unknown>): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (key === "sources") continue;
+    if (SENSITIVE_KEYS.has(key.toLowerCase())) shown[key] = "(secret)";
+    else if (value !== null && typeof value === "object" && !Array.isArray(value)) shown[key] = redact(value as Record<string, unknown>);
+    else shown[key] = value;
+  }
+  return shown;
+}
+
+/** The description as indented text lines. */
+export function formatCredentialDescription(d: CredentialDescription, indent = ""): string {
+  const lines = [
+    `${indent}${d.path}: ${d.className} (${d.credential})${d.namedCredential ? ` — named credential '${d.namedCredential}'` : ""}`,
+    `${indent}  why: ${d.reason}`,
+  ];
+  for (const [key, value] of Object.entries(d.settings)) lines.push(`${indent}  ${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`);
+  if (d.certificate) {
+    lines.push(`${indent}  certificate: ${d.certificate.subject}, thumbprint ${d.certificate.thumbprint}, valid ${d.certificate.notBefore} to ${d.certificate.notAfter}, from ${d.certificate.source}`);
+  }
+  for (const source of d.sources ?? []) lines.push(formatCredentialDescription(source, `${indent}  `));
+  return lines.join("\n");
+}

@@ -1,0 +1,131 @@
+import { ConfigurationError } from "../errors.js";
+import { isSection, type ConfigurationSection, type ConfigurationValue } from "./configurationTree.js";
+import { convictInvalidKeys } from "./convictSchema.js";
+import { toCredentialKind } from "./credentialKind.js";
+import { CREDENTIAL_KINDS, CREDENTIAL_SECTION_KEYS, type CredentialKind, type KeySpec } from "./credentialSectionSchema.js";
+import { didYouMean } from "./didYouMean.js";
+
+/** A credential section after validation: canonical key names, typed values. */
+export interface CredentialSettings {
+  kind?: CredentialKind;
+  /** The section's path, e.g. `Azure` or `AzureCredentials:backend`. */
+  path: string;
+  values: Record<string, unknown>;
+  /** Nested credential sections (`sources`, `clientCertificateKeyVault:credential`), validated the same way. */
+  sources?: CredentialSettings[];
+  keyVaultCredential?: CredentialSettings;
+}
+
+const CERTIFICATE_SOURCES = ["clientCertificate", "clientCertificatePath", "clientCertificateData", "clientCertificateKeyVault"];
+const MANAGED_IDENTITY_IDS = ["managedIdentityClientId", "managedIdentityResourceId", "managedIdentityObjectId"];
+
+/**
+ * Checks a credential section and returns its canonical settings and every problem found (not just the
+ * first): unknown keys (with a did-you-mean), wrong types, an unknown `credential`, conflicting keys. Messages
+ * name keys and paths, never a value of a secret key.
+ * @param path - where the section is, for errors (`Azure`).
+ */
+export function validateCredentialSection(section: ConfigurationSection, path: string): { settings: CredentialSettings; problems: ConfigurationError[] } {
+  const problems: ConfigurationError[] = [];
+  const values = canonicalize(section, CREDENTIAL_SECTION_KEYS, path, problems);
+  const settings: CredentialSettings = { path, values };
+  const rawKind = values.credential;
+  if (typeof rawKind === "string") {
+    settings.kind = toCredentialKind(rawKind);
+    if (settings.kind === undefined) {
+      const hint = didYouMean(rawKind, CREDENTIAL_KINDS);
+      problems.push(new ConfigurationError("ERR_CONFIG_UNKNOWN_CREDENTIAL", `${path}:credential`, `Unknown credential '${rawKind.slice(0, 60)}'${hint ? `; did you mean '${hint}'?` : ""} Valid values: ${CREDENTIAL_KINDS.join(", ")}`));
+    }
+  }
+  conflicts(values, path, problems);
+  if (Array.isArray(values.sources)) {
+    settings.sources = (values.sources as ConfigurationSection[]).map((s, i) => {
+      const nested = validateCredentialSection(s, `${path}:sources:${i}`);
+      problems.push(...nested.problems);
+      return nested.settings;
+    });
+  }
+  const keyVault = values.clientCertificateKeyVault as Record<string, unknown> | undefined;
+  if (keyVault !== undefined && isSection(keyVault.credential as ConfigurationValue)) {
+    const nested = validateCredentialSection(keyVault.credential as ConfigurationSection, `${path}:clientCertificateKeyVault:credential`);
+    problems.push(...nested.problems);
+    settings.keyVaultCredential = nested.settings;
+  }
+  return { settings, problems };
+}
+
+function canonicalize(section: ConfigurationSection, specs: readonly KeySpec[], path: string, problems: ConfigurationError[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(section)) {
+    if (key === "$schema") continue;
+    const spec = specs.find((s) => s.name.toLowerCase() === key.toLowerCase());
+    if (spec === undefined) {
+      const hint = didYouMean(key, specs.map((s) => s.name));
+      problems.push(new ConfigurationError("ERR_CONFIG_UNKNOWN_KEY", `${path}:${key}`, `Unknown key '${key}'${hint ? `; did you mean '${hint}'?` : ""}`));
+      continue;
+    }
+    if (Object.hasOwn(values, spec.name)) {
+      problems.push(new ConfigurationError("ERR_CONFIG_CONFLICT", `${path}:${key}`, `'${spec.name}' is given twice, in different letter cases`));
+      continue;
+    }
+    if (raw === null || raw === "") continue;
+    const coerced = coerce(spec, raw);
+    values[spec.name] = spec.kind === "section" && isSection(coerced as ConfigurationValue) ? canonicalize(coerced as ConfigurationSection, spec.keys ?? [], `${path}:${spec.name}`, problems) : coerced;
+  }
+  for (const name of convictInvalidKeys(specs, values)) {
+    const spec = specs.find((s) => s.name === name)!;
+    const shown = spec.sensitive || typeof values[name] === "object" ? "" : ` (got '${String(values[name]).slice(0, 60)}')`;
+    problems.push(new ConfigurationError("ERR_CONFIG_INVALID_VALUE", `${path}:${name}`, `'${name}' must be ${expectation(spec)}${shown}`));
+    delete values[name];
+  }
+  return values;
+}
+
+function coerce(spec: KeySpec, raw: ConfigurationValue): unknown {
+  if (typeof raw !== "string") return spec.kind === "integer" && typeof raw === "number" ? raw : raw;
+  switch (spec.kind) {
+    case "boolean":
+      return /^(true|1)$/i.test(raw) ? true : /^(false|0)$/i.test(raw) ? false : raw;
+    case "integer":
+      return /^\d+$/.test(raw) ? Number(raw) : raw;
+    case "stringList":
+      return raw.split(";").map((t) => t.trim()).filter(Boolean);
+    case "cloud":
+      return raw.toLowerCase();
+    default:
+      return raw;
+  }
+}
+
+function expectation(spec: KeySpec): string {
+  if (spec.values) return `one of ${spec.values.join(", ")}`;
+  switch (spec.kind) {
+    case "boolean":
+      return "true or false";
+    case "integer":
+      return "a whole number";
+    case "stringList":
+      return "an array of strings or a ';'-separated string";
+    case "section":
+    case "credentialSection":
+      return "a section (JSON object)";
+    case "credentialSectionList":
+      return "an array of credential sections";
+    default:
+      return "a string";
+  }
+}
+
+function conflicts(values: Record<string, unknown>, path: string, problems: ConfigurationError[]): void {
+  const certificates = CERTIFICATE_SOURCES.filter((k) => values[k] !== undefined);
+  if (values.clientSecret !== undefined && certificates.length > 0) {
+    problems.push(new ConfigurationError("ERR_CONFIG_CONFLICT", `${path}:clientSecret`, `Give clientSecret or a certificate, not both: clientSecret and ${certificates[0]} are set`));
+  }
+  if (certificates.length > 1) {
+    problems.push(new ConfigurationError("ERR_CONFIG_CONFLICT", `${path}:${certificates[1]}`, `Give one certificate source: ${certificates.join(" and ")} are set`));
+  }
+  const ids = MANAGED_IDENTITY_IDS.filter((k) => values[k] !== undefined);
+  if (ids.length > 1) {
+    problems.push(new ConfigurationError("ERR_CONFIG_CONFLICT", `${path}:${ids[1]}`, `Give at most one managed identity id: ${ids.join(" and ")} are set`));
+  }
+}
