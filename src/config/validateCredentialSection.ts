@@ -37,7 +37,7 @@ export function validateCredentialSection(section: ConfigurationSection, path: s
       problems.push(new ConfigurationError("ERR_CONFIG_UNKNOWN_CREDENTIAL", `${path}:credential`, `Unknown credential '${rawKind.slice(0, 60)}'${hint ? `; did you mean '${hint}'?` : ""} Valid values: ${CREDENTIAL_KINDS.join(", ")}`));
     }
   }
-  conflicts(values, path, problems);
+  conflicts(values, settings.kind, path, problems);
   if (Array.isArray(values.sources)) {
     settings.sources = (values.sources as ConfigurationSection[]).map((s, i) => {
       const nested = validateCredentialSection(s, `${path}:sources:${i}`);
@@ -116,12 +116,18 @@ function expectation(spec: KeySpec): string {
   }
 }
 
-function conflicts(values: Record<string, unknown>, path: string, problems: ConfigurationError[]): void {
+/**
+ * Keys that make the choice ambiguous. A secret beside a certificate matters only where a service principal is
+ * built (explicitly or by inference); with another kind chosen — say `Azure__credential=managedidentity`
+ * over an `appsettings.json` written for a secret — those keys are simply not used.
+ */
+function conflicts(values: Record<string, unknown>, kind: CredentialKind | undefined, path: string, problems: ConfigurationError[]): void {
   const certificates = CERTIFICATE_SOURCES.filter((k) => values[k] !== undefined);
-  if (values.clientSecret !== undefined && certificates.length > 0) {
+  const servicePrincipal = kind === undefined || kind === "clientsecret" || kind === "clientcertificate";
+  if (servicePrincipal && values.clientSecret !== undefined && certificates.length > 0) {
     problems.push(new ConfigurationError("ERR_CONFIG_CONFLICT", `${path}:clientSecret`, `Give clientSecret or a certificate, not both: clientSecret and ${certificates[0]} are set`));
   }
-  if (certificates.length > 1) {
+  if (servicePrincipal && certificates.length > 1) {
     problems.push(new ConfigurationError("ERR_CONFIG_CONFLICT", `${path}:${certificates[1]}`, `Give one certificate source: ${certificates.join(" and ")} are set`));
   }
   const ids = MANAGED_IDENTITY_IDS.filter((k) => values[k] !== undefined);

@@ -4,6 +4,8 @@
  */
 import { JWT_BEARER_ASSERTION_TYPE } from "./clientAssertionVerifier.js";
 import { verifyClientSecret } from "./clientSecretVerifier.js";
+import { isFederatedAssertion, verifyFederatedAssertion } from "./federatedAssertion.js";
+import { decodeJws, type DecodedJws } from "./jose.js";
 import {
   applicationNotFound,
   invalidClientSecret,
@@ -42,9 +44,10 @@ export function acceptedAssertionAudiences(context: GrantContext): string[] {
 }
 
 /**
- * Authenticates a confidential client with a secret or a client assertion.
+ * Authenticates a confidential client with a secret or a client assertion
+ * (certificate-signed, or federated — see `federatedAssertion.ts`).
  * Throws `EntraError` 7000218 (nothing presented), 7000215 (wrong secret),
- * 700027 and friends (bad assertion).
+ * 700027 and friends (bad assertion), 70021 (no matching federated credential).
  */
 export function authenticateClient(context: GrantContext, app: RegisteredApp): ClientAuthMethod {
   const { params, runtime } = context;
@@ -57,6 +60,16 @@ export function authenticateClient(context: GrantContext, app: RegisteredApp): C
     }
     if (params.clientAssertionType !== JWT_BEARER_ASSERTION_TYPE) {
       throw malformedRequest(`Unsupported client_assertion_type; use '${JWT_BEARER_ASSERTION_TYPE}'.`);
+    }
+    let jws: DecodedJws | undefined;
+    try {
+      jws = decodeJws(params.clientAssertion);
+    } catch {
+      jws = undefined; // the certificate verifier reports the malformed assertion
+    }
+    if (jws && isFederatedAssertion(jws, app)) {
+      verifyFederatedAssertion(params.clientAssertion, app, runtime.tokenIssuer);
+      return "assertion";
     }
     runtime.assertionVerifier.verify(params.clientAssertion, { app, acceptedAudiences: acceptedAssertionAudiences(context) });
     return "assertion";

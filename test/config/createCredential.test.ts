@@ -1,0 +1,135 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import {
+  AzureCliCredential,
+  AzurePipelinesCredential,
+  ChainedTokenCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  createCredential,
+  DefaultAzureCredential,
+  loadCertificatePfx,
+  describeCredential,
+  formatCredentialDescription,
+  ManagedIdentityAsFederatedIdentityCredential,
+  ManagedIdentityCredential,
+  WorkloadIdentityCredential,
+} from "../../src/index.js";
+import { createPfx, createTestCertificate, tempDir, writeFile } from "../helpers/certificates.js";
+
+const T = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const C = "0d4a2b1e-6a8f-4f0e-9b4e-3c9a1f2d7e11";
+const SECRET = "Config~Secret-Distinctive-9f8e7d";
+const PASSWORD = "Config-Pfx-Password-1a2b3c";
+const noEnv = { env: {} };
+
+describe("createCredential with .NET-shaped appsettings sections", () => {
+  it("builds ClientSecretCredential for credential 'clientsecret'", () => {
+    expect(createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET }, noEnv)).toBeInstanceOf(ClientSecretCredential);
+  });
+
+  it("infers a client secret credential from tenantId, clientId and clientSecret, as .NET does", () => {
+    expect(createCredential({ TenantId: T, ClientId: C, ClientSecret: SECRET }, noEnv)).toBeInstanceOf(ClientSecretCredential);
+  });
+
+  it("finds a certificate by thumbprint in a .NET store directory under HOME", () => {
+    const home = tempDir();
+    const cert = createTestCertificate({ commonName: "store-app" });
+    const pfx = createPfx(cert, "");
+    const thumbprint = loadCertificatePfx(pfx, "").thumbprint;
+    const store = join(home, ".dotnet", "corefx", "cryptography", "x509stores", "my");
+    mkdirSync(store, { recursive: true });
+    writeFile(store, `${thumbprint}.pfx`, pfx);
+    const savedHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const credential = createCredential({ tenantId: T, clientId: C, clientCertificate: thumbprint.toLowerCase(), clientCertificateStoreName: "My", clientCertificateStoreLocation: "CurrentUser" }, noEnv);
+      expect(credential).toBeInstanceOf(ClientCertificateCredential);
+      expect((credential as ClientCertificateCredential).certificate.subject).toBe("CN=store-app");
+    } finally {
+      process.env.HOME = savedHome;
+    }
+  });
+
+  it("reads clientCertificatePath (PFX with password) and clientCertificateData (base64 PFX)", () => {
+    const cert = createTestCertificate({ commonName: "file-app" });
+    const pfx = createPfx(cert, PASSWORD);
+    const path = writeFile(tempDir(), "app.pfx", pfx);
+    const fromPath = createCredential({ tenantId: T, clientId: C, clientCertificatePath: path, clientCertificatePassword: PASSWORD }, noEnv);
+    const fromData = createCredential({ credential: "ClientCertificateCredential", tenantId: T, clientId: C, clientCertificateData: pfx.toString("base64"), clientCertificatePassword: PASSWORD }, noEnv);
+    expect((fromPath as ClientCertificateCredential).certificate.subject).toBe("CN=file-app");
+    expect((fromData as ClientCertificateCredential).certificate.thumbprint).toBe((fromPath as ClientCertificateCredential).certificate.thumbprint);
+  });
+
+  for (const [key, value, shown] of [
+    ["managedIdentityClientId", C, `clientId ${C}`],
+    ["managedIdentityResourceId", "/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app", "resourceId /subscriptions/s"],
+    ["managedIdentityObjectId", T, `objectId ${T}`],
+    ["clientId", C, `clientId ${C}`],
+  ] as const) {
+    it(`builds a user-assigned ManagedIdentityCredential from ${key}`, () => {
+      const credential = createCredential({ credential: "managedidentity", [key]: value }, noEnv);
+      expect(credential).toBeInstanceOf(ManagedIdentityCredential);
+      expect(inspect(credential)).toContain(shown);
+    });
+  }
+
+  it("builds a system-assigned ManagedIdentityCredential, and infers one from a lone clientId", () => {
+    expect(inspect(createCredential({ credential: "ManagedIdentity" }, noEnv))).toContain("system-assigned");
+    expect(createCredential({ clientId: C }, noEnv)).toBeInstanceOf(ManagedIdentityCredential);
+  });
+
+  it("builds WorkloadIdentityCredential, AzurePipelinesCredential and the federated managed identity", () => {
+    expect(createCredential({ credential: "workloadidentity", tenantId: T, clientId: C, tokenFilePath: "/var/run/secrets/azure/tokens/azure-identity-token" }, noEnv)).toBeInstanceOf(WorkloadIdentityCredential);
+    expect(createCredential({ credential: "azurepipelines", tenantId: T, clientId: C, serviceConnectionId: "sc-1", systemAccessToken: "tok" }, noEnv)).toBeInstanceOf(AzurePipelinesCredential);
+    expect(createCredential({ credential: "managedidentityasfederatedidentity", tenantId: T, clientId: C, azureCloud: "usgov", managedIdentityClientId: C }, noEnv)).toBeInstanceOf(ManagedIdentityAsFederatedIdentityCredential);
+  });
+
+  it("accepts the .NET CredentialSource spellings", () => {
+    expect(createCredential({ credential: "AzureCliCredential" }, noEnv)).toBeInstanceOf(AzureCliCredential);
+    expect(createCredential({ credential: "AzureCli" }, noEnv)).toBeInstanceOf(AzureCliCredential);
+    expect(createCredential({ credential: "ManagedIdentityCredential" }, noEnv)).toBeInstanceOf(ManagedIdentityCredential);
+    expect(createCredential({ credential: "DefaultAzureCredential" }, noEnv)).toBeInstanceOf(DefaultAzureCredential);
+  });
+
+  it("falls back to DefaultAzureCredential, honouring exclude…Credential keys given as strings", () => {
+    const credential = createCredential({ excludeManagedIdentityCredential: "true", excludeEnvironmentCredential: true }, noEnv) as DefaultAzureCredential;
+    expect(credential.members).toEqual(["WorkloadIdentityCredential", "AzureCliCredential", "AzureDeveloperCliCredential"]);
+  });
+
+  it("builds a chain from sources", () => {
+    const credential = createCredential({ credential: "chained", sources: [{ credential: "azurecli" }, { credential: "managedidentity" }] }, noEnv);
+    expect(credential).toBeInstanceOf(ChainedTokenCredential);
+    expect(inspect(credential)).toContain("AzureCliCredential");
+  });
+
+  it("resolves a named credential", () => {
+    const credential = createCredential({ credentialName: "Backend" }, { ...noEnv, namedCredentials: { backend: { credential: "azurecli" } } });
+    expect(credential).toBeInstanceOf(AzureCliCredential);
+  });
+});
+
+describe("describeCredential", () => {
+  it("says which credential, why, and the certificate, without a secret", () => {
+    const cert = createTestCertificate({ commonName: "described-app" });
+    const path = writeFile(tempDir(), "app.pfx", createPfx(cert, PASSWORD));
+    const d = describeCredential({ tenantId: T, clientId: C, clientCertificatePath: path, clientCertificatePassword: PASSWORD }, noEnv);
+    expect(d.className).toBe("ClientCertificateCredential");
+    expect(d.reason).toBe("inferred from tenantId, clientId and clientCertificatePath");
+    expect(d.certificate?.subject).toBe("CN=described-app");
+    expect(d.settings.clientCertificatePassword).toBe("(secret)");
+    const text = formatCredentialDescription(d);
+    expect(text).toContain("thumbprint");
+    expect(`${text}${JSON.stringify(d)}`).not.toContain(PASSWORD);
+  });
+
+  it("redacts a client secret and names a referenced named credential", () => {
+    const d = describeCredential({ credentialName: "api" }, { ...noEnv, namedCredentials: { api: { credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET } } });
+    expect(d.namedCredential).toBe("api");
+    expect(d.path).toBe("AzureCredentials:api");
+    expect(JSON.stringify(d)).not.toContain(SECRET);
+  });
+});
+
