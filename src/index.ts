@@ -104,7 +104,7 @@ export { describeCredential, formatCredentialDescription } from "./config/descri
 export type { CredentialDescription } from "./config/describeCredential.js";
 export { validateCredentialSection } from "./config/validateCredentialSection.js";
 export { CREDENTIAL_KINDS, CREDENTIAL_SECTION_KEYS } from "./config/credentialSectionSchema.js";
-export { buildAppSettingsJsonSchema } from "./config/appSettingsJsonSchema.js";
+export { buildAppSettingsJsonSchema, renderConfigurationReference } from "./config/appSettingsJsonSchema.js";
 export type { CredentialKind, KeySpec } from "./config/credentialSectionSchema.js";
 export { loadCertificateFromStore, certificateStoreDirectory } from "./certificates/certificateStore.js";
 export type { CertificateStoreLocation } from "./certificates/certificateStore.js";

@@ -88,3 +88,12 @@ export function buildAppSettingsJsonSchema(): JsonSchema {
     },
   };
 }
+
+/** The README's configuration reference: a Markdown table of every credential-section key, from the key table. */
+export function renderConfigurationReference(): string {
+  const rows = CREDENTIAL_SECTION_KEYS.map((k) => {
+    const type = k.values ? k.values.map((v) => `\`${v}\``).join(" \\| ") : k.kind === "credentialSection" ? "section" : k.kind === "credentialSectionList" ? "array of sections" : k.kind === "credentialKind" ? "string" : k.kind;
+    return `| \`${k.name}\` | ${type} | ${k.doc.replace(/\|/g, "\\|")} | ${k.env ? `\`${k.env}\`` : ""} | ${k.sensitive ? "yes" : ""} |`;
+  });
+  return ["| key | type | meaning | read from, when absent | secret |", "|---|---|---|---|---|", ...rows].join("\n");
+}

@@ -28,3 +28,12 @@ describe("appsettings.schema.json", () => {
     for (const key of ["clientSecret", "clientCertificatePassword", "clientCertificateData", "systemAccessToken"]) expect(convict[key].sensitive).toBe(true);
   });
 });
+
+describe("README configuration reference", () => {
+  it("is the table renderConfigurationReference() makes from the key table", async () => {
+    const { renderConfigurationReference } = await import("../../src/index.js");
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(readme.indexOf("<!-- configuration-reference:start -->"), readme.indexOf("<!-- configuration-reference:end -->"));
+    expect(section).toContain(renderConfigurationReference());
+  });
+});
