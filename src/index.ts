@@ -84,6 +84,8 @@ export type { SelfSignedCertificate, SelfSignedCertificateOptions } from "./cert
 export { createClientAssertion, localSigner } from "./certificates/clientAssertion.js";
 export type { AssertionAlgorithm, AssertionSigner, ClientAssertionOptions } from "./certificates/clientAssertion.js";
 export type { TokenFrontCacheOptions } from "./cache/tokenFrontCache.js";
+export { persistentCachePlugin } from "./cache/persistentCachePlugin.js";
+export type { PersistentCacheOptions, TokenCachePersistenceOptions } from "./cache/persistentCachePlugin.js";
 export type { NetworkOptions } from "./msal/networkClient.js";
 
 export { AzureAuthorityHosts } from "./msal/authorityHosts.js";

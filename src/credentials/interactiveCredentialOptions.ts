@@ -14,9 +14,4 @@ export interface InteractiveCredentialOptions extends MultiTenantTokenCredential
   authenticationRecord?: AuthenticationRecord;
   /** Never prompt on `getToken`: throw `AuthenticationRequiredError` instead, and let the app call `authenticate()`. @default false */
   disableAutomaticAuthentication?: boolean;
-  /**
-   * The token cache that holds accounts and refresh tokens. Credentials with the same `name` share it within a
-   * process; with `enabled: true` it is also persisted (see the persistent cache).
-   */
-  tokenCachePersistenceOptions?: { enabled?: boolean; name?: string; unsafeAllowUnencryptedStorage?: boolean };
 }

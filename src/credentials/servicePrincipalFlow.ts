@@ -1,4 +1,5 @@
 import type { AccessToken, GetTokenOptions } from "@azure/core-auth";
+import { persistentCachePlugin } from "../cache/persistentCachePlugin.js";
 import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
 import { ConfigurationError } from "../errors.js";
 import { checkTenantId, resolveAuthorityHost, resolveTenantId } from "../msal/authorityHosts.js";
@@ -44,6 +45,7 @@ export class ServicePrincipalFlow {
       disableInstanceDiscovery: options.disableInstanceDiscovery === true,
       network: networkOptionsOf(options),
       authentication,
+      cachePlugin: options.tokenCachePersistenceOptions?.enabled ? persistentCachePlugin(options.tokenCachePersistenceOptions) : undefined,
     });
   }
 

@@ -1,3 +1,4 @@
+import type { TokenCachePersistenceOptions } from "../cache/persistentCachePlugin.js";
 import type { TokenFrontCacheOptions } from "../cache/tokenFrontCache.js";
 import type { NetworkOptions } from "../msal/networkClient.js";
 
@@ -18,6 +19,8 @@ export interface TokenCredentialOptions extends NetworkOptions, AuthorityValidat
   authorityHost?: string;
   /** Tuning of the in-process token cache (refresh window, retry after a failed refresh). */
   tokenRefreshOptions?: TokenFrontCacheOptions;
+  /** Persist msal-node's token cache to an encrypted file shared across processes. */
+  tokenCachePersistenceOptions?: TokenCachePersistenceOptions;
 }
 
 /** Options of credentials that may acquire tokens for other tenants than their own. */

@@ -1,7 +1,7 @@
 import type { AccessToken, GetTokenOptions } from "@azure/core-auth";
 import type { AuthenticationResult } from "@azure/msal-node";
 import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
-import { sharedMemoryCachePlugin } from "../cache/sharedMemoryCachePlugin.js";
+import { cachePluginFor } from "../cache/cachePluginFor.js";
 import { AuthenticationRequiredError, ConfigurationError } from "../errors.js";
 import { checkTenantId, resolveAuthorityHost, resolveTenantId } from "../msal/authorityHosts.js";
 import { toAccessToken } from "../msal/confidentialClient.js";
@@ -50,7 +50,7 @@ export class UserSignInFlow {
       authorityHost: this.authorityHost,
       disableInstanceDiscovery: options.disableInstanceDiscovery === true,
       network: networkOptionsOf(options),
-      cachePlugin: sharedMemoryCachePlugin(options.tokenCachePersistenceOptions?.name ?? "msal.cache"),
+      cachePlugin: cachePluginFor(options.tokenCachePersistenceOptions),
     });
   }
 

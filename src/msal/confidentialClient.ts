@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ConfidentialClientApplication, type AuthenticationResult, type Configuration } from "@azure/msal-node";
+import { ConfidentialClientApplication, type AuthenticationResult, type Configuration, type ICachePlugin } from "@azure/msal-node";
 import type { AccessToken } from "@azure/core-auth";
 import { AuthenticationError } from "../errors.js";
 import { msalLoggerOptions } from "./msalLogging.js";
@@ -20,6 +20,8 @@ export interface ConfidentialClientSettings {
   disableInstanceDiscovery: boolean;
   network: NetworkOptions;
   authentication: ClientAuthentication;
+  /** Persists msal-node's cache (tokenCachePersistenceOptions). */
+  cachePlugin?: ICachePlugin;
 }
 
 /** @internal Per-request parameters. */
@@ -110,7 +112,11 @@ export class ConfidentialClient {
     const authentication = s.authentication;
     if (authentication.kind === "secret") auth.clientSecret = authentication.clientSecret();
     else auth.clientAssertion = ({ tokenEndpoint }) => authentication.getAssertion(tokenEndpoint ?? "");
-    return { auth, system: { networkClient: this.#network, loggerOptions: msalLoggerOptions() } };
+    return {
+      auth,
+      cache: s.cachePlugin ? { cachePlugin: s.cachePlugin } : undefined,
+      system: { networkClient: this.#network, loggerOptions: msalLoggerOptions() },
+    };
   }
 }
 

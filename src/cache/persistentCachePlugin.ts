@@ -1,0 +1,173 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { ICachePlugin, TokenCacheContext } from "@azure/msal-node";
+import { ConfigurationError } from "../errors.js";
+import { createLogger } from "../logger.js";
+
+const logger = createLogger("persistent-cache");
+const FORMAT = "azure-credential-factory/token-cache";
+
+/** Where and how the token cache is persisted (`tokenCachePersistenceOptions`, extended for headless Linux). */
+export interface PersistentCacheOptions {
+  /** Cache name; the file is `<directory>/<name>.cache`. @default "msal" */
+  name?: string;
+  /** Folder of the cache file (created with mode 0700). @default `~/.IdentityService` */
+  directory?: string;
+  /** 32-byte AES-256-GCM key. Else from `keyEnvironmentVariable`, else from `keyFile`. */
+  encryptionKey?: Buffer;
+  /** Variable holding the key as base64. @default "AZURE_TOKEN_CACHE_KEY" */
+  keyEnvironmentVariable?: string;
+  /** File holding the key (base64 text or 32 raw bytes). */
+  keyFile?: string;
+  /** Write plaintext when no key is given. @default false */
+  unsafeAllowUnencryptedStorage?: boolean;
+  /** Give up waiting for another process's lock after this long, in ms. @default 5000 */
+  lockTimeoutMs?: number;
+  /** Variables to read. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `@azure/identity`'s `tokenCachePersistenceOptions`, with the key sources headless Linux needs. */
+export interface TokenCachePersistenceOptions extends PersistentCacheOptions {
+  /** Persist the cache. @default false */
+  enabled?: boolean;
+}
+
+/**
+ * msal-node cache plugin persisting the token cache to one file: AES-256-GCM encrypted (plaintext only with
+ * `unsafeAllowUnencryptedStorage`), mode 0600, replaced atomically (write + rename) under a cross-process lock,
+ * merged with what other processes wrote meanwhile. A corrupted or foreign file is ignored with a warning; a
+ * world-writable one is refused.
+ * @param path - the option's config path, for errors.
+ */
+export function persistentCachePlugin(options: PersistentCacheOptions = {}, path = "tokenCachePersistenceOptions"): ICachePlugin & { readonly file: string } {
+  const directory = options.directory ?? join(homedir(), ".IdentityService");
+  const file = join(directory, `${options.name ?? "msal"}.cache`);
+  const key = resolveKey(options, path);
+  const lockTimeoutMs = options.lockTimeoutMs ?? 5000;
+  refuseWorldWritable(file, path);
+  return {
+    file,
+    async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
+      const stored = readCache(file, key, path);
+      if (stored !== undefined) context.tokenCache.deserialize(stored);
+    },
+    async afterCacheAccess(context: TokenCacheContext): Promise<void> {
+      if (!context.cacheHasChanged) return;
+      mkdirSync(directory, { recursive: true, mode: 0o700 });
+      await withLock(`${file}.lock`, lockTimeoutMs, () => {
+        const onDisk = readCache(file, key, path);
+        const merged = mergeCaches(onDisk, context.tokenCache.serialize());
+        const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+        writeFileSync(temp, encode(merged, key), { mode: 0o600 });
+        renameSync(temp, file);
+      });
+    },
+  };
+}
+
+function resolveKey(options: PersistentCacheOptions, path: string): Buffer | undefined {
+  const env = options.env ?? process.env;
+  const variable = options.keyEnvironmentVariable ?? "AZURE_TOKEN_CACHE_KEY";
+  let key = options.encryptionKey;
+  if (key === undefined && env[variable]) key = Buffer.from(env[variable]!, "base64");
+  if (key === undefined && options.keyFile) {
+    const raw = readFileSync(options.keyFile);
+    key = raw.length === 32 ? raw : Buffer.from(raw.toString("utf8").trim(), "base64");
+  }
+  if (key !== undefined && key.length !== 32) {
+    throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", path, "The token cache encryption key must be 32 bytes (base64 of 32 random bytes: openssl rand -base64 32)");
+  }
+  if (key === undefined && options.unsafeAllowUnencryptedStorage !== true) {
+    throw new ConfigurationError(
+      "ERR_CONFIG_MISSING_VALUE",
+      path,
+      `The persistent token cache needs an encryption key on this host (no OS keyring is used): set ${variable} to 32 random bytes in base64 (openssl rand -base64 32), give keyFile, or set unsafeAllowUnencryptedStorage: true to store it in plaintext`,
+    );
+  }
+  return key;
+}
+
+function refuseWorldWritable(file: string, path: string): void {
+  if (existsSync(file) && (statSync(file).mode & 0o002) !== 0) {
+    throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", path, `The token cache file ${file} is world-writable; refusing to use it (chmod 600 it, or delete it)`);
+  }
+}
+
+function readCache(file: string, key: Buffer | undefined, path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  refuseWorldWritable(file, path);
+  try {
+    const envelope = JSON.parse(text) as { format?: string; alg?: string; iv?: string; tag?: string; data?: string };
+    if (envelope.format !== FORMAT || typeof envelope.data !== "string") throw new Error("not a token cache file of this library");
+    if (envelope.alg === "none") {
+      if (key !== undefined) throw new Error("plaintext file while a key is configured");
+      return envelope.data;
+    }
+    if (key === undefined) throw new Error("encrypted file and no key");
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(envelope.iv ?? "", "base64"));
+    decipher.setAuthTag(Buffer.from(envelope.tag ?? "", "base64"));
+    const plain = Buffer.concat([decipher.update(Buffer.from(envelope.data, "base64")), decipher.final()]).toString("utf8");
+    JSON.parse(plain);
+    return plain;
+  } catch (error) {
+    logger.warning(`Ignoring the token cache file ${file}: ${(error as Error).message.slice(0, 120)}`);
+    return undefined;
+  }
+}
+
+function encode(json: string, key: Buffer | undefined): string {
+  if (key === undefined) return JSON.stringify({ format: FORMAT, version: 1, alg: "none", data: json });
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const data = Buffer.concat([cipher.update(json, "utf8"), cipher.final()]);
+  return JSON.stringify({ format: FORMAT, version: 1, alg: "A256GCM", iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") });
+}
+
+/** Merges two msal cache JSON documents, entry by entry; `mine` wins for the same key. */
+export function mergeCaches(theirs: string | undefined, mine: string): string {
+  if (theirs === undefined) return mine;
+  const a = JSON.parse(theirs) as Record<string, Record<string, unknown>>;
+  const b = JSON.parse(mine) as Record<string, Record<string, unknown>>;
+  const merged: Record<string, Record<string, unknown>> = { ...a };
+  for (const [section, entries] of Object.entries(b)) merged[section] = { ...(a[section] ?? {}), ...entries };
+  return JSON.stringify(merged);
+}
+
+async function withLock(lockFile: string, timeoutMs: number, work: () => void): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      closeSync(openSync(lockFile, "wx", 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      try {
+        if (Date.now() - statSync(lockFile).mtimeMs > 10_000) unlinkSync(lockFile);
+      } catch {
+        // the holder released it meanwhile
+      }
+      if (Date.now() > deadline) {
+        logger.warning(`Token cache lock ${lockFile} is held too long; writing without it`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+    }
+  }
+  try {
+    work();
+  } finally {
+    try {
+      unlinkSync(lockFile);
+    } catch {
+      // already gone
+    }
+  }
+}
