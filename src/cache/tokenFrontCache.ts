@@ -100,10 +100,7 @@ export class TokenFrontCache {
     const now = Date.now();
     const expires = fetched.expiresOnTimestamp;
     const lifetime = Math.max(0, expires - now);
-    const byExpiry = expires - Math.min(this.#refreshWindowMs, lifetime / 2);
-    const refreshAt = Math.floor(
-      fetched.refreshAfterTimestamp !== undefined ? Math.min(fetched.refreshAfterTimestamp, byExpiry) : byExpiry,
-    );
+    const refreshAt = computeRefreshAt(fetched, now, this.#refreshWindowMs);
     const token: AccessToken = Object.freeze({
       token: fetched.token,
       expiresOnTimestamp: expires,
@@ -121,6 +118,16 @@ export class TokenFrontCache {
     });
     return token;
   }
+}
+
+/**
+ * When a token should be refreshed: the authority's `refresh_in` (`refreshAfterTimestamp`) or `windowMs` before
+ * expiry, whichever is first — but never in the first half of the token's lifetime.
+ */
+export function computeRefreshAt(token: AccessToken, now = Date.now(), windowMs = 300_000): number {
+  const lifetime = Math.max(0, token.expiresOnTimestamp - now);
+  const byExpiry = token.expiresOnTimestamp - Math.min(windowMs, lifetime / 2);
+  return Math.floor(token.refreshAfterTimestamp !== undefined ? Math.min(token.refreshAfterTimestamp, byExpiry) : byExpiry);
 }
 
 /** The cache key of a request: scopes (sorted), tenant, claims and CAE. */

@@ -1,5 +1,6 @@
 import type { AccessToken, GetTokenOptions } from "@azure/core-auth";
 import { persistentCachePlugin } from "../cache/persistentCachePlugin.js";
+import { RedisTokenCache } from "../cache/redisTokenCache.js";
 import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
 import { ConfigurationError } from "../errors.js";
 import { checkTenantId, resolveAuthorityHost, resolveTenantId } from "../msal/authorityHosts.js";
@@ -19,6 +20,7 @@ export class ServicePrincipalFlow {
   readonly #client: ConfidentialClient;
   readonly #cache: TokenFrontCache;
   readonly #userAssertion: string | undefined;
+  readonly #redis: RedisTokenCache | undefined;
 
   constructor(
     credentialName: string,
@@ -45,8 +47,9 @@ export class ServicePrincipalFlow {
       disableInstanceDiscovery: options.disableInstanceDiscovery === true,
       network: networkOptionsOf(options),
       authentication,
-      cachePlugin: options.tokenCachePersistenceOptions?.enabled ? persistentCachePlugin(options.tokenCachePersistenceOptions) : undefined,
+      cachePlugin: persistentPluginOf(options),
     });
+    this.#redis = options.tokenCache?.type === "redis" ? new RedisTokenCache(options.tokenCache, `${this.authorityHost}|${tenantId}|${clientId}|${userAssertion ?? ""}`) : undefined;
   }
 
   /** The `TokenCredential.getToken` of the credentials built on this flow. */
@@ -66,9 +69,11 @@ export class ServicePrincipalFlow {
       key,
       (forceRefresh) => {
         const params = { scopes: list, tenantId, claims: options.claims, enableCae: options.enableCae, forceRefresh };
-        return this.#userAssertion === undefined
-          ? this.#client.acquireByClientCredential(params)
-          : this.#client.acquireOnBehalfOf({ ...params, userAssertion: this.#userAssertion });
+        const acquire = () =>
+          this.#userAssertion === undefined
+            ? this.#client.acquireByClientCredential(params)
+            : this.#client.acquireOnBehalfOf({ ...params, userAssertion: this.#userAssertion });
+        return this.#redis === undefined ? acquire() : this.#redis.getOrFetch(key, forceRefresh, acquire);
       },
       options.abortSignal as AbortSignal | undefined,
     );
@@ -77,7 +82,7 @@ export class ServicePrincipalFlow {
   /** Drops cached tokens and closes connections. */
   async close(): Promise<void> {
     this.#cache.clear();
-    await this.#client.close();
+    await Promise.all([this.#client.close(), this.#redis?.close()]);
   }
 }
 
@@ -86,4 +91,9 @@ export function requireString(value: unknown, path: string, credentialName: stri
   if (typeof value !== "string" || value.length === 0) {
     throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", path, `${credentialName}: ${path} is required`);
   }
+}
+
+function persistentPluginOf(options: MultiTenantTokenCredentialOptions) {
+  if (options.tokenCache?.type === "persistent") return persistentCachePlugin(options.tokenCache, "tokenCache");
+  return options.tokenCachePersistenceOptions?.enabled ? persistentCachePlugin(options.tokenCachePersistenceOptions) : undefined;
 }

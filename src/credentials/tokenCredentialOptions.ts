@@ -1,5 +1,6 @@
 import type { TokenCachePersistenceOptions } from "../cache/persistentCachePlugin.js";
 import type { TokenFrontCacheOptions } from "../cache/tokenFrontCache.js";
+import type { RedisTokenCacheOptions } from "../cache/redisTokenCache.js";
 import type { NetworkOptions } from "../msal/networkClient.js";
 
 /** Options for authority validation (the `@azure/identity` interface). */
@@ -21,7 +22,15 @@ export interface TokenCredentialOptions extends NetworkOptions, AuthorityValidat
   tokenRefreshOptions?: TokenFrontCacheOptions;
   /** Persist msal-node's token cache to an encrypted file shared across processes. */
   tokenCachePersistenceOptions?: TokenCachePersistenceOptions;
+  /** Share access tokens between replicas: `{ type: "redis", url, keyPrefix?, encryptionKey? }`. */
+  tokenCache?: TokenCacheOptions;
 }
+
+/** Where tokens are cached besides the in-process front cache. */
+export type TokenCacheOptions =
+  | { type: "memory" }
+  | ({ type: "persistent" } & TokenCachePersistenceOptions)
+  | ({ type: "redis" } & RedisTokenCacheOptions);
 
 /** Options of credentials that may acquire tokens for other tenants than their own. */
 export interface MultiTenantTokenCredentialOptions extends TokenCredentialOptions {

@@ -1,0 +1,227 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
+import type { AccessToken } from "@azure/core-auth";
+import { ConfigurationError } from "../errors.js";
+import { createLogger } from "../logger.js";
+import { computeRefreshAt } from "./tokenFrontCache.js";
+
+const logger = createLogger("redis-cache");
+
+/** `tokenCache: { type: "redis", … }`: access tokens shared by every replica through Redis. */
+export interface RedisTokenCacheOptions {
+  /** `redis://host:port` (or `rediss://` for TLS). */
+  url: string;
+  /** Prefix of every key. @default "azure-credential-factory:" */
+  keyPrefix?: string;
+  /** 32-byte key (or its base64) encrypting entries with AES-256-GCM; plaintext JSON without it. */
+  encryptionKey?: Buffer | string;
+  /** How long one replica may hold the fetch lock, in ms. @default 5000 */
+  lockTtlMs?: number;
+  /** How often waiting replicas look for the fetched token, in ms. @default 25 */
+  pollIntervalMs?: number;
+  /** After a Redis failure, use only the in-process cache for this long, in ms. @default 30000 */
+  retryAfterFailureMs?: number;
+}
+
+/** The part of a node-redis client this cache uses. */
+interface RedisLike {
+  connect(): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options: { NX?: boolean; PX?: number }): Promise<string | null>;
+  del(key: string): Promise<number>;
+  quit(): Promise<unknown>;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
+
+interface Entry {
+  token: string;
+  expiresOnTimestamp: number;
+  refreshAfterTimestamp?: number;
+}
+
+/**
+ * @internal A distributed layer under the front cache. A replica that needs a token first reads Redis; if no
+ * usable token is there, one replica takes a short lock (`SET NX PX`) and fetches while the others poll for its
+ * result, so all replicas together make one token request per scope and refresh. Redis down → the layer steps
+ * aside (a warning, then the in-process cache alone) and retries later; an outage of Redis is never an outage
+ * of authentication.
+ */
+export class RedisTokenCache {
+  readonly #options: Required<Omit<RedisTokenCacheOptions, "encryptionKey">>;
+  readonly #key: Buffer | undefined;
+  readonly #namespace: string;
+  #client: Promise<RedisLike> | undefined;
+  #disabledUntil = 0;
+
+  /**
+   * @param namespace - what identifies the credential (authority, tenant, client): entries are not shared
+   *   between different identities.
+   */
+  constructor(options: RedisTokenCacheOptions, namespace: string, path = "tokenCache") {
+    if (typeof options.url !== "string" || !/^rediss?:\/\//.test(options.url)) {
+      throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", `${path}:url`, "tokenCache.url must be a redis:// or rediss:// URL");
+    }
+    const key = typeof options.encryptionKey === "string" ? Buffer.from(options.encryptionKey, "base64") : options.encryptionKey;
+    if (key !== undefined && key.length !== 32) {
+      throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", `${path}:encryptionKey`, "tokenCache.encryptionKey must be 32 bytes (base64 of 32 random bytes)");
+    }
+    this.#key = key;
+    this.#options = {
+      url: options.url,
+      keyPrefix: options.keyPrefix ?? "azure-credential-factory:",
+      lockTtlMs: options.lockTtlMs ?? 5000,
+      pollIntervalMs: options.pollIntervalMs ?? 25,
+      retryAfterFailureMs: options.retryAfterFailureMs ?? 30_000,
+    };
+    this.#namespace = createHash("sha256").update(namespace).digest("hex").slice(0, 32);
+  }
+
+  /**
+   * A token for `cacheKey`: from Redis when a replica already has one that does not need refreshing (or, with
+   * `forceRefresh`, one fresher than `staleAfter`), else fetched by exactly one replica.
+   */
+  async getOrFetch(cacheKey: string, forceRefresh: boolean, fetch: () => Promise<AccessToken>): Promise<AccessToken> {
+    if (Date.now() < this.#disabledUntil) return fetch();
+    let client: RedisLike;
+    try {
+      client = await this.#connect();
+    } catch (error) {
+      return this.#stepAside(error, fetch);
+    }
+    const id = createHash("sha256").update(cacheKey).digest("hex").slice(0, 32);
+    const entryKey = `${this.#options.keyPrefix}${this.#namespace}:${id}`;
+    const lockKey = `${entryKey}:lock`;
+    try {
+      const cached = await this.#read(client, entryKey);
+      if (cached !== undefined && usable(cached, forceRefresh)) return cached;
+      const owner = randomUUID();
+      if ((await client.set(lockKey, owner, { NX: true, PX: this.#options.lockTtlMs })) === "OK") {
+        return await this.#fetchAndStore(client, entryKey, lockKey, owner, fetch);
+      }
+      const deadline = Date.now() + this.#options.lockTtlMs;
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, this.#options.pollIntervalMs));
+        const fresh = await this.#read(client, entryKey);
+        if (fresh !== undefined && usable(fresh, false)) return fresh;
+        if ((await client.set(lockKey, owner, { NX: true, PX: this.#options.lockTtlMs })) === "OK") {
+          return await this.#fetchAndStore(client, entryKey, lockKey, owner, fetch);
+        }
+      }
+      return await fetch();
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith("ERR_")) throw error;
+      return this.#stepAside(error, fetch);
+    }
+  }
+
+  /** Closes the connection. */
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
+    if (client) await (await client.catch(() => undefined))?.quit().catch(() => undefined);
+  }
+
+  async #fetchAndStore(client: RedisLike, entryKey: string, lockKey: string, owner: string, fetch: () => Promise<AccessToken>): Promise<AccessToken> {
+    try {
+      const fetched = await fetch();
+      const token = { ...fetched, refreshAfterTimestamp: computeRefreshAt(fetched) };
+      const ttl = token.expiresOnTimestamp - Date.now();
+      if (ttl > 1000) await client.set(entryKey, this.#encode(token), { PX: ttl });
+      return token;
+    } finally {
+      if ((await client.get(lockKey).catch(() => null)) === owner) await client.del(lockKey).catch(() => 0);
+    }
+  }
+
+  async #read(client: RedisLike, entryKey: string): Promise<AccessToken | undefined> {
+    const raw = await client.get(entryKey);
+    if (raw === null) return undefined;
+    try {
+      const entry = JSON.parse(this.#decode(raw)) as Entry;
+      return { token: entry.token, expiresOnTimestamp: entry.expiresOnTimestamp, refreshAfterTimestamp: entry.refreshAfterTimestamp, tokenType: "Bearer" };
+    } catch {
+      logger.warning("Ignoring a Redis token entry that cannot be read (another key or format)");
+      return undefined;
+    }
+  }
+
+  #encode(token: AccessToken): string {
+    const json = JSON.stringify({ token: token.token, expiresOnTimestamp: token.expiresOnTimestamp, refreshAfterTimestamp: token.refreshAfterTimestamp } satisfies Entry);
+    if (this.#key === undefined) return json;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.#key, iv);
+    const data = Buffer.concat([cipher.update(json, "utf8"), cipher.final()]);
+    return `v1.${iv.toString("base64")}.${cipher.getAuthTag().toString("base64")}.${data.toString("base64")}`;
+  }
+
+  #decode(raw: string): string {
+    if (this.#key === undefined) return raw;
+    const [version, iv, tag, data] = raw.split(".");
+    if (version !== "v1" || data === undefined) throw new Error("not encrypted by this cache");
+    const decipher = createDecipheriv("aes-256-gcm", this.#key, Buffer.from(iv, "base64"));
+    decipher.setAuthTag(Buffer.from(tag, "base64"));
+    return Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]).toString("utf8");
+  }
+
+  #connect(): Promise<RedisLike> {
+    this.#client ??= (async () => {
+      let redis: { createClient(options: object): RedisLike };
+      try {
+        redis = (await import("redis")) as unknown as { createClient(options: object): RedisLike };
+      } catch {
+        throw new ConfigurationError("ERR_CONFIG_DEPENDENCY", "tokenCache", "tokenCache type 'redis' needs the redis package: npm install redis");
+      }
+      const client = redis.createClient({ url: this.#options.url, disableOfflineQueue: true, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+      client.on("error", () => undefined);
+      await client.connect();
+      return withTimeouts(client, 2000);
+    })();
+    return this.#client.catch((error: unknown) => {
+      this.#client = undefined;
+      throw error;
+    });
+  }
+
+  async #stepAside(error: unknown, fetch: () => Promise<AccessToken>): Promise<AccessToken> {
+    if (error instanceof ConfigurationError) throw error;
+    this.#disabledUntil = Date.now() + this.#options.retryAfterFailureMs;
+    const client = this.#client;
+    this.#client = undefined;
+    void client?.then((c) => c.quit()).catch(() => undefined);
+    logger.warning(`Redis token cache unavailable (${(error as Error).message?.slice(0, 100) ?? "error"}); using the in-process cache for ${this.#options.retryAfterFailureMs} ms`);
+    return fetch();
+  }
+}
+
+/** Usable without fetching: not past its refresh time (or, for a forced refresh, at least not about to expire and refreshed since). */
+function usable(token: AccessToken, forceRefresh: boolean): boolean {
+  const now = Date.now();
+  if (token.expiresOnTimestamp - now < 10_000) return false;
+  if (!forceRefresh) return token.refreshAfterTimestamp === undefined || now < token.refreshAfterTimestamp;
+  return token.refreshAfterTimestamp !== undefined && now < token.refreshAfterTimestamp;
+}
+
+/** Every command rejects after `ms`: a Redis that stops answering must not stall token acquisition. */
+function withTimeouts(client: RedisLike, ms: number): RedisLike {
+  const limit = <T>(p: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+      p.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+  return {
+    connect: () => limit(client.connect()),
+    get: (key) => limit(client.get(key)),
+    set: (key, value, options) => limit(client.set(key, value, options)),
+    del: (key) => limit(client.del(key)),
+    quit: () => limit(client.quit()),
+    on: (event, listener) => client.on(event, listener),
+  };
+}
