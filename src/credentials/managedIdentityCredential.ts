@@ -5,7 +5,8 @@ import { AuthenticationError, ConfigurationError, CredentialUnavailableError } f
 import { toAccessToken } from "../msal/confidentialClient.js";
 import { imdsEndpoint, probeImds } from "../msal/managedIdentityProbe.js";
 import { msalLoggerOptions } from "../msal/msalLogging.js";
-import { MsalNetworkClient } from "../msal/networkClient.js";
+import { MsalNetworkClient, type NetworkOptions } from "../msal/networkClient.js";
+import { networkContext } from "../msal/networkContext.js";
 import { managedIdentityRetryStatuses } from "../msal/retryPolicy.js";
 import { translateMsalError } from "../msal/translateMsalError.js";
 import { singleScope } from "./azureCliCredential.js";
@@ -26,7 +27,7 @@ const NAME = "ManagedIdentityCredential";
  */
 export class ManagedIdentityCredential implements TokenCredential {
   readonly #idParams: ManagedIdentityIdParams;
-  readonly #network: MsalNetworkClient;
+  readonly #networkOptions: NetworkOptions;
   readonly #cache: TokenFrontCache;
   readonly #probeTimeoutMs: number | undefined;
   #app: ManagedIdentityApplication | undefined;
@@ -47,10 +48,7 @@ export class ManagedIdentityCredential implements TokenCredential {
       userAssignedResourceId: opts.resourceId || undefined,
       userAssignedObjectId: opts.objectId || undefined,
     };
-    this.#network = new MsalNetworkClient(
-      { caCertificates: opts.caCertificates, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000, retryOptions: opts.retryOptions },
-      managedIdentityRetryStatuses,
-    );
+    this.#networkOptions = { caCertificates: opts.caCertificates, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000, retryOptions: opts.retryOptions ?? {} };
     this.#cache = new TokenFrontCache(opts.tokenRefreshOptions);
     this.#probeTimeoutMs = opts.probeImds ? (typeof opts.probeImds === "object" ? opts.probeImds.timeoutMs : undefined) ?? 1000 : undefined;
     redactedView(this, () => ({ identity: describeIdentity(this.#idParams) }));
@@ -79,7 +77,6 @@ export class ManagedIdentityCredential implements TokenCredential {
   /** Drops cached tokens and closes pooled connections. */
   async close(): Promise<void> {
     this.#cache.clear();
-    await this.#network.close();
   }
 
   async #acquire(resource: string, claims: string | undefined, forceRefresh: boolean): Promise<AccessToken> {
@@ -90,22 +87,34 @@ export class ManagedIdentityCredential implements TokenCredential {
         throw new CredentialUnavailableError(`${NAME}: no managed identity endpoint answered at ${imdsEndpoint()} within ${this.#probeTimeoutMs} ms (IMDS); this host has no managed identity`);
       }
     }
-    const mark = this.#network.mark();
+    const network = sharedManagedIdentityNetwork();
+    const mark = network.mark();
     try {
-      const result = await app.acquireToken({ resource, claims, forceRefresh });
+      const result = await networkContext.run(this.#networkOptions, () => app.acquireToken({ resource, claims, forceRefresh }));
       return toAccessToken(result, NAME);
     } catch (error) {
-      throw translateManagedIdentityError(error, source, this.#network.takeErrorResponse("", mark));
+      throw translateManagedIdentityError(error, source, network.takeErrorResponse("", mark));
     }
   }
 
   #application(): ManagedIdentityApplication {
     this.#app ??= new ManagedIdentityApplication({
       managedIdentityIdParams: this.#idParams,
-      system: { networkClient: this.#network, loggerOptions: msalLoggerOptions(), disableInternalRetries: true },
+      system: { networkClient: sharedManagedIdentityNetwork(), loggerOptions: msalLoggerOptions(), disableInternalRetries: true },
     });
     return this.#app;
   }
+}
+
+let sharedNetwork: MsalNetworkClient | undefined;
+
+/**
+ * The one network client of managed identity in this process: msal-node keeps the client of the first
+ * ManagedIdentityApplication for all later ones, so each credential's settings go through `networkContext`.
+ */
+function sharedManagedIdentityNetwork(): MsalNetworkClient {
+  sharedNetwork ??= new MsalNetworkClient({ requestTimeoutMs: 10_000 }, managedIdentityRetryStatuses);
+  return sharedNetwork;
 }
 
 function translateManagedIdentityError(error: unknown, source: string, recorded: ReturnType<MsalNetworkClient["takeErrorResponse"]>): Error {

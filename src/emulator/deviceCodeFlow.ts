@@ -4,7 +4,8 @@
  * - the user approves it at `/devicelogin` (form: `user_code`, `username`,
  *   `password`, optional `action=decline`) or through
  *   `emulator.approveDeviceCode()` / `declineDeviceCode()`;
- * - `grant_type=urn:ietf:params:oauth:grant-type:device_code` polls: 400
+ * - `grant_type=urn:ietf:params:oauth:grant-type:device_code` (or
+ *   `device_code`, which msal sends) polls: 400
  *   `authorization_pending` (AADSTS70016) until then, `authorization_declined`,
  *   `expired_token` (AADSTS70020), then the tokens (once).
  */
@@ -65,7 +66,7 @@ export function deviceAuthorization(request: EmulatorHttpRequest, runtime: Emula
   });
 }
 
-/** `grant_type=urn:ietf:params:oauth:grant-type:device_code`. */
+/** `grant_type=urn:ietf:params:oauth:grant-type:device_code` / `device_code`. */
 export function deviceCodeGrant(context: GrantContext): TokenResponseBody {
   const app = requireApp(context);
   const clientAuth = authenticateUserFlowClient(context, app);

@@ -8,6 +8,9 @@
 
 /** An OAuth error the emulator answers with, in Entra's shape. */
 export class EntraError extends Error {
+  /** Entra's `suberror` (e.g. `bad_token`, which msal maps to `InteractionRequiredAuthError`). */
+  suberror?: string;
+
   /**
    * @param status - HTTP status.
    * @param error - OAuth `error` (e.g. `invalid_client`).
@@ -48,6 +51,7 @@ export function entraErrorBody(err: EntraError, ctx: ErrorContext): Record<strin
     trace_id: ctx.traceId,
     correlation_id: ctx.correlationId,
     error_uri: `https://login.microsoftonline.com/error?code=${err.code}`,
+    ...(err.suberror !== undefined ? { suberror: err.suberror } : {}),
   };
 }
 
@@ -123,9 +127,11 @@ export function invalidScope(code: 1002012 | 70011 | 28000, message: string): En
   return new EntraError(400, "invalid_scope", code, message);
 }
 
-/** An `invalid_grant` (400) with the given AADSTS code. The message must not contain the grant. */
-export function invalidGrant(code: number, message: string): EntraError {
-  return new EntraError(400, "invalid_grant", code, message);
+/** An `invalid_grant` (400) with the given AADSTS code (and `suberror`). The message must not contain the grant. */
+export function invalidGrant(code: number, message: string, suberror?: string): EntraError {
+  const error = new EntraError(400, "invalid_grant", code, message);
+  if (suberror !== undefined) error.suberror = suberror;
+  return error;
 }
 
 /** An `invalid_request` (400) with the given AADSTS code. */

@@ -7,11 +7,21 @@
  * - Endpoints: `/{tenant}/v2.0/.well-known/openid-configuration` (and the v1
  *   path), `/common/discovery/instance`, `/{tenant}/discovery/v2.0/keys`,
  *   `POST /{tenant}/oauth2/v2.0/token` (`client_credentials` with a secret,
- *   HTTP Basic, or an RS256/PS256 client assertion). New grant types plug in
+ *   HTTP Basic, an RS256/PS256 client assertion or a federated assertion;
+ *   `device_code`, `authorization_code` + PKCE, `refresh_token`, `password`,
+ *   on-behalf-of `jwt-bearer`), `POST /{tenant}/oauth2/v2.0/devicecode`,
+ *   `GET /{tenant}/oauth2/v2.0/authorize`, `/devicelogin`,
+ *   `POST /pipelines/oidc` (Azure Pipelines) and the managed identity
+ *   endpoints of App Service, IMDS, Azure Arc, Cloud Shell, Service Fabric and
+ *   Azure ML (also on a plain-HTTP loopback listener). New grant types plug in
  *   through `grantHandlers.ts`.
  * - Access tokens: RS256, `iss` = `https://sts.windows.net/{tid}/` (v1) unless
  *   the resource starts with `api://` (then `{authorityHost}/{tid}/v2.0`, v2).
- * - Client assertions: a `jti` may be used once (stricter than Entra).
+ *   User tokens add `oid`, `upn`, `preferred_username`, `name`, `scp`,
+ *   `idtyp: "user"`; ID tokens use `{authorityHost}/{tid}/v2.0`.
+ * - Client assertions: a `jti` may be used once (stricter than Entra);
+ *   federated assertions must be signed by the emulator's own key.
+ * - Refresh tokens rotate: each can be redeemed once.
  * - Errors: Entra's JSON shape and AADSTS codes; faults can be injected with
  *   `emulator.fault()`.
  *
@@ -26,6 +36,17 @@ export {
 } from "./clientAssertionVerifier.js";
 export { REFRESH_IN_THRESHOLD_SECONDS } from "./clientCredentialsGrant.js";
 export { resourceFromScope, tokenIssuer } from "./accessTokenIssuer.js";
+export { DEFAULT_DEVICE_CODE_LIFETIME_SECONDS } from "./startEmulator.js";
+export { DEVELOPER_CLIENT_ID, TOKEN_EXCHANGE_AUDIENCE } from "./emulatorDirectory.js";
+export { DEVICE_CODE_GRANT_TYPE, DEVICE_CODE_POLLING_INTERVAL_SECONDS } from "./deviceCodeFlow.js";
+export { JWT_BEARER_GRANT_TYPE } from "./onBehalfOfGrant.js";
+export { REFRESH_TOKEN_LIFETIME_SECONDS } from "./refreshTokenStore.js";
+export { AUTHORIZATION_CODE_LIFETIME_SECONDS } from "./authorizationCodeStore.js";
+export { FEDERATED_TOKEN_LIFETIME_SECONDS } from "./federatedAssertion.js";
+export { PIPELINES_OIDC_TOKEN_LIFETIME_SECONDS } from "./pipelinesOidc.js";
+export { MANAGED_IDENTITY_PATHS } from "./managedIdentityEndpoints.js";
+export { MANAGED_IDENTITY_ENVIRONMENT_VARIABLES } from "./managedIdentityEnvironment.js";
+export { parseFormPostPage, type FormPostPage } from "./browserSimulator.js";
 export type {
   Emulator,
   EmulatorApp,
@@ -36,4 +57,15 @@ export type {
   EmulatorOptions,
   EmulatorRequest,
   TokenRequestFilter,
+  EmulatorUser,
+  EmulatorFederatedCredential,
+  EmulatorManagedIdentities,
+  EmulatorSystemAssignedIdentity,
+  EmulatorUserAssignedIdentity,
+  EmulatorManagedIdentityInfo,
+  ManagedIdentitySourceKind,
+  EmulatorUserTokenRequest,
+  EmulatorFederatedTokenRequest,
+  EmulatorPipelinesServiceConnection,
+  EmulatorIdentityApi,
 } from "./emulatorTypes.js";

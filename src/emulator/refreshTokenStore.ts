@@ -5,7 +5,8 @@
  * Rotation: redeeming a refresh token consumes it (the response carries a new
  * one); a second use fails with AADSTS70008. Unknown tokens fail with
  * AADSTS9002313, revoked ones with AADSTS50173, tokens of another client or
- * tenant with AADSTS70000 — all `invalid_grant`, which msal turns into
+ * tenant with AADSTS70000 — all `invalid_grant`. Used, expired and revoked
+ * tokens also carry `suberror: "bad_token"`, which msal turns into
  * `InteractionRequiredAuthError`.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -59,12 +60,13 @@ export class RefreshTokenStore {
       throw invalidGrant(9002313, "Invalid request. Request is malformed or invalid. The refresh token was not issued by this emulator (or has been forgotten).");
     }
     if (entry.state === "revoked") {
-      throw invalidGrant(50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.");
+      throw invalidGrant(50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.", "bad_token");
     }
     if (entry.state === "used" || entry.expiresAt <= this.nowSeconds()) {
       throw invalidGrant(
         70008,
         "The provided authorization code or refresh token has expired due to inactivity or was already used. Send a new interactive authorization request for this user and resource. (The emulator rotates refresh tokens: each one can be redeemed once.)",
+        "bad_token",
       );
     }
     if (entry.grant.clientId.toLowerCase() !== clientId.toLowerCase()) {

@@ -1,7 +1,9 @@
 /**
  * Per-request flow: log the request, read the body (≤ 1 MB), apply a queued
  * fault (latency, then drop, then status/body), route, and answer — every
- * failure in Entra's error shape.
+ * failure in Entra's error shape, except the endpoints that emulate other
+ * services (managed identity hosts, Azure Pipelines), which answer in their
+ * own shapes.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -17,6 +19,10 @@ import {
   type EmulatorHttpResponse,
 } from "./httpMessages.js";
 import { matchRoute, type RouteMatch } from "./emulatorRouter.js";
+import { authorize } from "./authorizationCodeFlow.js";
+import { deviceAuthorization, deviceLogin } from "./deviceCodeFlow.js";
+import { managedIdentityToken } from "./managedIdentityEndpoints.js";
+import { pipelinesOidcToken } from "./pipelinesOidc.js";
 import { handleTokenRequest } from "./tokenEndpoint.js";
 import { describeTokenRequest, parseTokenRequest, type TokenRequestParameters } from "./tokenRequestParameters.js";
 import type { EmulatorRequest } from "./emulatorTypes.js";
@@ -29,6 +35,8 @@ export interface PipelineState {
   faults: FaultQueue;
   /** Aborted when the emulator stops; cuts fault latency short. */
   signal: AbortSignal;
+  /** The listener this state serves: the HTTPS server, or the plain-HTTP managed identity listener. */
+  listener: "https" | "http";
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -69,7 +77,7 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
   const queryIndex = rawUrl.indexOf("?");
   const path = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
   const query = new URLSearchParams(queryIndex < 0 ? "" : rawUrl.slice(queryIndex + 1));
-  const route = matchRoute(path);
+  const route = matchRoute(path, state.listener);
   const tenantId = route?.tenantSegment === undefined
     ? undefined
     : state.runtime.directory.findTenant(route.tenantSegment) ?? route.tenantSegment;
@@ -80,8 +88,10 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
     path,
     endpoint: route?.endpoint ?? "other",
     status: 0,
+    protocol: state.listener,
   };
   if (tenantId !== undefined) record.tenantId = tenantId;
+  if (route?.managedIdentitySource !== undefined) record.managedIdentitySource = route.managedIdentitySource;
   state.log.push(record);
 
   const headerCorrelation = safeCorrelationId(headerValue(req.headers["client-request-id"]) ?? query.get("client-request-id"));
@@ -110,7 +120,7 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
     request.body = body;
 
     let tokenParams: TokenRequestParameters | undefined;
-    if (route?.action === "token" && record.method === "POST") {
+    if ((route?.action === "token" || route?.action === "deviceCode") && record.method === "POST") {
       tokenParams = parseTokenRequest(body, req.headers);
       Object.assign(record, describeTokenRequest(tokenParams));
       const formCorrelation = safeCorrelationId(tokenParams.form.get("client-request-id"));
@@ -145,7 +155,7 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
       }
     }
 
-    respond(await dispatchRoute(route, request, state.runtime, tokenParams));
+    respond(await dispatchRoute(route, request, state.runtime, tokenParams, record));
   } catch (error) {
     if (req.socket.destroyed) return; // the client went away
     try {
@@ -161,15 +171,25 @@ async function dispatchRoute(
   request: EmulatorHttpRequest,
   runtime: EmulatorRuntime,
   tokenParams: TokenRequestParameters | undefined,
+  record: EmulatorRequest,
 ): Promise<EmulatorHttpResponse> {
   if (!route) {
     throw pathNotFound(request.path);
   }
-  if (request.method !== route.method) {
-    throw methodNotAllowed(route.method);
+  if (!(route.methods as readonly string[]).includes(request.method)) {
+    throw methodNotAllowed(route.methods.join(", "));
   }
-  if (route.action === "instanceDiscovery") {
-    return instanceDiscovery(request);
+  switch (route.action) {
+    case "instanceDiscovery":
+      return instanceDiscovery(request);
+    case "deviceLogin":
+      return deviceLogin(request, runtime, record);
+    case "pipelinesOidc":
+      return pipelinesOidcToken(request, runtime);
+    case "managedIdentity":
+      return managedIdentityToken(route.managedIdentitySource!, request, runtime, record);
+    default:
+      break;
   }
   const tenantSegment = route.tenantSegment ?? "";
   const tenantId = runtime.directory.findTenant(tenantSegment);
@@ -183,5 +203,11 @@ async function dispatchRoute(
       return jsonWebKeySet(request, tenantId, runtime.signingKey);
     case "token":
       return handleTokenRequest(request, runtime, { tenantId, tenantSegment }, tokenParams ?? parseTokenRequest(request.body, request.headers));
+    case "deviceCode":
+      return deviceAuthorization(request, runtime, tenantId, record);
+    case "authorize":
+      return authorize(request, runtime, tenantId, record);
+    default:
+      throw pathNotFound(request.path);
   }
 }

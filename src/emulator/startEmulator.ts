@@ -1,22 +1,33 @@
 /**
  * Starts a local Microsoft Entra ID emulator over HTTPS.
  */
+import { X509Certificate, randomBytes } from "node:crypto";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:https";
-import type { Socket } from "node:net";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 import { AccessTokenIssuer } from "./accessTokenIssuer.js";
+import { ArcChallenges } from "./arcChallenges.js";
+import { AuthorizationCodeStore } from "./authorizationCodeStore.js";
 import { ClientAssertionVerifier } from "./clientAssertionVerifier.js";
+import { DeviceCodeStore } from "./deviceCodeStore.js";
 import { getEmulatorKeyMaterial } from "./emulatorCertificateAuthority.js";
 import { loadEmulatorConfig } from "./emulatorConfig.js";
 import { EmulatorDirectory, generateTenantId } from "./emulatorDirectory.js";
+import { createIdentityApi } from "./emulatorIdentityApi.js";
 import { FaultQueue } from "./faults.js";
 import { createGrantHandlers } from "./grantHandlers.js";
+import { ManagedIdentityRegistry } from "./managedIdentityRegistry.js";
+import { PipelinesRegistry } from "./pipelinesOidc.js";
+import { RefreshTokenStore } from "./refreshTokenStore.js";
 import { handleEmulatorRequest, type PipelineState } from "./requestPipeline.js";
-import type { Emulator, EmulatorApp, EmulatorOptions, EmulatorRequest, TokenRequestFilter } from "./emulatorTypes.js";
+import type { Emulator, EmulatorApp, EmulatorOptions, EmulatorRequest, EmulatorUser, TokenRequestFilter } from "./emulatorTypes.js";
 import type { EmulatorRuntime } from "./emulatorRuntime.js";
 
 /** Default access token lifetime, seconds. */
 export const DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
+
+/** Default device code lifetime (`expires_in`), seconds. */
+export const DEFAULT_DEVICE_CODE_LIFETIME_SECONDS = 900;
 
 /** Host name to put in URLs for a listen address. */
 function urlHost(host: string): string {
@@ -42,10 +53,11 @@ function matchesFilter(request: EmulatorRequest, filter: TokenRequestFilter): bo
 async function buildDirectory(options: EmulatorOptions): Promise<EmulatorDirectory> {
   const config = options.configFile ? await loadEmulatorConfig(options.configFile) : {};
   const apps: EmulatorApp[] = [...(options.apps ?? []), ...(config.apps ?? [])];
+  const users: EmulatorUser[] = [...(options.users ?? []), ...(config.users ?? [])];
   const tenants = [
     ...(options.tenants ?? []),
     ...(config.tenants ?? []),
-    ...apps.flatMap((app) => (app.tenantId === undefined ? [] : [app.tenantId])),
+    ...[...apps, ...users].flatMap((entry) => (entry.tenantId === undefined ? [] : [entry.tenantId])),
   ];
   const directory = new EmulatorDirectory();
   for (const tenant of tenants.length > 0 ? tenants : [generateTenantId()]) {
@@ -54,7 +66,35 @@ async function buildDirectory(options: EmulatorOptions): Promise<EmulatorDirecto
   for (const app of apps) {
     directory.addApp(app);
   }
+  for (const user of users) {
+    directory.addUser(user);
+  }
   return directory;
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new TypeError(`${name} must be a positive integer`);
+  }
+  return value;
+}
+
+/** Tracks a server's sockets so `stop()` can close keep-alive connections. */
+function trackSockets(server: NetServer, sockets: Set<Socket>): void {
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+}
+
+function listen(server: NetServer, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
 
 /**
@@ -67,6 +107,9 @@ async function buildDirectory(options: EmulatorOptions): Promise<EmulatorDirecto
  * with `authority: \`${emu.authorityHost}/${emu.tenantId}\`` and
  * `knownAuthorities: [new URL(emu.authorityHost).host]`.
  *
+ * A second, plain-HTTP listener on 127.0.0.1 serves only the managed identity
+ * endpoints ({@link Emulator.managedIdentityHttpEndpoint}).
+ *
  * @example
  * ```ts
  * const emu = await startEmulator({ apps: [{ clientId, clientSecrets: ["s3cret"] }] });
@@ -74,10 +117,8 @@ async function buildDirectory(options: EmulatorOptions): Promise<EmulatorDirecto
  * ```
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const lifetime = options.accessTokenLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS;
-  if (!Number.isInteger(lifetime) || lifetime <= 0) {
-    throw new TypeError("accessTokenLifetimeSeconds must be a positive integer");
-  }
+  const lifetime = positiveInteger(options.accessTokenLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, "accessTokenLifetimeSeconds");
+  const deviceCodeLifetime = positiveInteger(options.deviceCodeLifetimeSeconds ?? DEFAULT_DEVICE_CODE_LIFETIME_SECONDS, "deviceCodeLifetimeSeconds");
   const [material, directory] = await Promise.all([getEmulatorKeyMaterial(), buildDirectory(options)]);
   const host = options.host ?? "127.0.0.1";
 
@@ -85,6 +126,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const stopController = new AbortController();
   const log: EmulatorRequest[] = [];
   const faults = new FaultQueue();
+  const arc = new ArcChallenges();
   // The runtime is completed once the port is known (before any request arrives).
   const runtime = {
     directory,
@@ -95,31 +137,59 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     grantHandlers: createGrantHandlers(),
     authorityHost: "",
     origins: [] as string[],
+    users: {
+      deviceCodes: new DeviceCodeStore(),
+      authorizationCodes: new AuthorizationCodeStore(),
+      refreshTokens: new RefreshTokenStore(),
+      deviceCodeLifetimeSeconds: deviceCodeLifetime,
+      interactiveUser: undefined as string | undefined,
+      declineNextInteractive: false,
+    },
+    managedIdentities: new ManagedIdentityRegistry(directory.defaultTenantId, options.managedIdentities),
+    pipelines: new PipelinesRegistry(),
+    arc,
+    managedIdentitySecret: randomBytes(24).toString("base64url"),
   } satisfies EmulatorRuntime;
-  const state: PipelineState = { runtime, log, faults, signal: stopController.signal };
+  const state: PipelineState = { runtime, log, faults, signal: stopController.signal, listener: "https" };
+  const httpState: PipelineState = { ...state, listener: "http" };
 
   const server = createServer({ key: material.tlsPrivateKeyPem, cert: material.tlsCertificatePem }, (req, res) => {
     handleEmulatorRequest(req, res, state).catch(() => res.destroy());
   });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+  const httpServer = createHttpServer((req, res) => {
+    handleEmulatorRequest(req, res, httpState).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  trackSockets(server, sockets);
+  trackSockets(httpServer, sockets);
+  const closeServers = (): void => {
+    for (const s of [server, httpServer]) {
+      if (s.listening) s.close();
+    }
+    for (const socket of sockets) socket.destroy();
+  };
+  let port: number;
+  let httpPort: number;
+  try {
+    port = await listen(server, options.port ?? 0, host);
+    httpPort = await listen(httpServer, options.managedIdentityPort ?? 0, "127.0.0.1");
+  } catch (error) {
+    closeServers();
+    throw error;
+  }
   runtime.authorityHost = `https://${urlHost(host)}:${port}`;
   runtime.origins = [
     ...new Set([runtime.authorityHost, `https://localhost:${port}`, `https://127.0.0.1:${port}`, `https://[::1]:${port}`]),
   ];
+  const identityApi = createIdentityApi({
+    runtime,
+    httpOrigin: `http://127.0.0.1:${httpPort}`,
+    tlsThumbprint: new X509Certificate(material.tlsCertificatePem).fingerprint.replace(/:/g, ""),
+    caCertificatePem: material.caCertificatePem,
+  });
 
   let stopping: Promise<void> | undefined;
   const emulator: Emulator = {
+    ...identityApi,
     authorityHost: runtime.authorityHost,
     port,
     tenantId: directory.defaultTenantId,
@@ -140,12 +210,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     verifyAccessToken: (token) => runtime.tokenIssuer.verify(token),
     stop: () => {
-      stopping ??= new Promise<void>((resolve) => {
-        stopController.abort();
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      });
+      stopping ??= Promise.all(
+        [server, httpServer].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      ).then(() => undefined);
+      stopController.abort();
+      arc.cleanup();
+      server.closeAllConnections();
+      httpServer.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
       return stopping;
     },
   };

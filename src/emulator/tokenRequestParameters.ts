@@ -24,7 +24,23 @@ export interface TokenRequestParameters {
 }
 
 /** Fields that must not appear twice. */
-const SINGLE_VALUED = ["grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type", "scope"];
+const SINGLE_VALUED = [
+  "grant_type",
+  "client_id",
+  "client_secret",
+  "client_assertion",
+  "client_assertion_type",
+  "scope",
+  "code",
+  "code_verifier",
+  "redirect_uri",
+  "device_code",
+  "refresh_token",
+  "username",
+  "password",
+  "assertion",
+  "requested_token_use",
+];
 
 function formDecode(text: string): string {
   return decodeURIComponent(text.replace(/\+/g, " "));
@@ -90,6 +106,8 @@ export function describeTokenRequest(params: TokenRequestParameters): Partial<Em
   if (params.grantType !== undefined) summary.grantType = params.grantType;
   if (params.clientId !== undefined) summary.clientId = params.clientId;
   if (params.scope !== undefined) summary.scope = params.scope;
+  const username = params.form.get("username");
+  if (params.grantType === "password" && username) summary.username = username;
   if (params.clientAssertion !== undefined) {
     summary.clientAuth = "assertion";
     const header = tryDecodeJwsHeader(params.clientAssertion);

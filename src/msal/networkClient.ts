@@ -2,6 +2,7 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@az
 import { rootCertificates } from "node:tls";
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import { setTimeout as sleep } from "node:timers/promises";
+import { networkContext } from "./networkContext.js";
 import { RetrySchedule, tokenEndpointRetryStatuses, type RetryOptions } from "./retryPolicy.js";
 
 /** How credentials reach Microsoft Entra ID over the network. */
@@ -59,10 +60,7 @@ export class MsalNetworkClient implements INetworkModule {
   constructor(options: NetworkOptions = {}, retryStatuses: (status: number) => boolean = tokenEndpointRetryStatuses) {
     this.#retry = options.retryOptions ?? {};
     this.#retryStatuses = retryStatuses;
-    const ca = options.caCertificates;
-    const connect = ca === undefined ? undefined : { ca: withSystemRoots(ca) };
-    const proxied = hasProxyEnvironment();
-    this.#dispatcher = proxied ? new EnvHttpProxyAgent({ connect, requestTls: connect, proxyTls: connect }) : new Agent({ connect });
+    this.#dispatcher = createDispatcher(options.caCertificates);
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
@@ -98,11 +96,14 @@ export class MsalNetworkClient implements INetworkModule {
   }
 
   async #send<T>(method: "GET" | "POST", url: string, options: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
-    const schedule = new RetrySchedule(this.#retry, this.#retryStatuses);
+    const context = networkContext.getStore();
+    const schedule = new RetrySchedule(context?.retryOptions ?? this.#retry, this.#retryStatuses);
+    const dispatcher = context?.caCertificates === undefined ? this.#dispatcher : dispatcherFor(context.caCertificates);
+    const timeoutMs = timeout ?? context?.requestTimeoutMs ?? this.#timeoutMs;
     for (;;) {
       let outcome: { status: number; headers: Record<string, string>; text: string } | NetworkRequestError;
       try {
-        outcome = await this.#attempt(method, url, options, Math.min(timeout ?? this.#timeoutMs, Math.max(1, schedule.remainingMs())));
+        outcome = await this.#attempt(method, url, options, Math.min(timeoutMs, Math.max(1, schedule.remainingMs())), dispatcher);
       } catch (error) {
         outcome = error as NetworkRequestError;
       }
@@ -117,13 +118,13 @@ export class MsalNetworkClient implements INetworkModule {
     }
   }
 
-  async #attempt(method: "GET" | "POST", url: string, options: NetworkRequestOptions | undefined, timeoutMs: number): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  async #attempt(method: "GET" | "POST", url: string, options: NetworkRequestOptions | undefined, timeoutMs: number, dispatcher: Dispatcher): Promise<{ status: number; headers: Record<string, string>; text: string }> {
     try {
       const response = await request(url, {
         method,
         headers: options?.headers,
         body: method === "POST" ? (options?.body ?? "") : undefined,
-        dispatcher: this.#dispatcher,
+        dispatcher,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
@@ -179,6 +180,24 @@ function toNetworkError(url: string, cause: unknown): NetworkRequestError {
 function hasProxyEnvironment(): boolean {
   const env = process.env;
   return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+}
+
+function createDispatcher(ca: string | string[] | undefined): Dispatcher {
+  const connect = ca === undefined ? undefined : { ca: withSystemRoots(ca) };
+  return hasProxyEnvironment() ? new EnvHttpProxyAgent({ connect, requestTls: connect, proxyTls: connect }) : new Agent({ connect });
+}
+
+const sharedDispatchers = new Map<string, Dispatcher>();
+
+/** One pooled dispatcher per CA set, for calls whose CA comes from the network context. */
+function dispatcherFor(ca: string | string[]): Dispatcher {
+  const key = [ca].flat().join("\n");
+  let dispatcher = sharedDispatchers.get(key);
+  if (dispatcher === undefined) {
+    dispatcher = createDispatcher(ca);
+    sharedDispatchers.set(key, dispatcher);
+  }
+  return dispatcher;
 }
 
 function withSystemRoots(ca: string | string[]): string[] {

@@ -191,7 +191,7 @@ describe("Entra emulator", () => {
     it("maps client and grant problems to Entra's codes", async () => {
       const unknownApp = await client.postForm(tokenPath, secretForm({ client_id: "99999999-0000-4000-8000-000000000000" }));
       expect([unknownApp.status, unknownApp.json!.error, unknownApp.json!.error_codes]).toEqual([400, "unauthorized_client", [700016]]);
-      const grant = await client.postForm(tokenPath, secretForm({ grant_type: "password" }));
+      const grant = await client.postForm(tokenPath, secretForm({ grant_type: "urn:ietf:params:oauth:grant-type:saml2-bearer" }));
       expect([grant.status, grant.json!.error, grant.json!.error_codes]).toEqual([400, "unsupported_grant_type", [70003]]);
       const noCredential = await client.postForm(tokenPath, { grant_type: "client_credentials", client_id: SECRET_APP, scope: STORAGE });
       expect([noCredential.status, noCredential.json!.error, noCredential.json!.error_codes]).toEqual([401, "invalid_client", [7000218]]);

@@ -176,3 +176,37 @@ export function signAssertion(spec: AssertionSpec): string {
 export function decodeJwtPayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
 }
+
+/** msal `auth` options pointing at the emulator's default tenant (or `tenantId`). */
+export function emulatorAuthority(emu: { authorityHost: string; tenantId: string }, tenantId = emu.tenantId): { authority: string; knownAuthorities: string[] } {
+  return { authority: `${emu.authorityHost}/${tenantId}`, knownAuthorities: [new URL(emu.authorityHost).host] };
+}
+
+/** Every variable msal-node's managed identity sources read (kept in sync with the emulator's list). */
+const MI_VARIABLES = [
+  "IDENTITY_ENDPOINT",
+  "IDENTITY_HEADER",
+  "IDENTITY_SERVER_THUMBPRINT",
+  "IMDS_ENDPOINT",
+  "MSI_ENDPOINT",
+  "MSI_SECRET",
+  "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+  "DEFAULT_IDENTITY_CLIENT_ID",
+];
+
+/**
+ * Replaces the managed identity variables of `process.env` with `env` (every
+ * other managed identity variable is unset). Returns a function restoring them.
+ */
+export function setManagedIdentityEnvironment(env: Record<string, string>): () => void {
+  const saved = Object.fromEntries(MI_VARIABLES.map((name) => [name, process.env[name]]));
+  for (const name of MI_VARIABLES) delete process.env[name];
+  Object.assign(process.env, env);
+  return () => {
+    for (const name of MI_VARIABLES) {
+      const value = saved[name];
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
