@@ -46,7 +46,9 @@ export function buildFromPlan(plan: CredentialPlan, options: CreateCredentialOpt
   try {
     return build(plan, s, options);
   } catch (error) {
-    if (error instanceof ConfigurationError && !error.path.includes(":") && !error.path.startsWith("AZURE_")) {
+    // Constructor errors name an option (`certificatePath`, `tokenCache:url`): locate them in the section.
+    // Paths already in the configuration, and environment variable names, stay as they are.
+    if (error instanceof ConfigurationError && !error.path.startsWith(s.path) && !/^[A-Z][A-Z0-9_, ]*$/.test(error.path)) {
       throw error.withPath(`${s.path}:${KEY_OF_OPTION[error.path] ?? error.path}`);
     }
     throw error;
@@ -98,9 +100,9 @@ function build(plan: CredentialPlan, s: CredentialSettings, options: CreateCrede
     case "azuredevelopercli":
       return new AzureDeveloperCliCredential({ tenantId: str("tenantId"), processTimeoutInMs: v.processTimeoutInMs as number | undefined, additionallyAllowedTenants: common.additionallyAllowedTenants });
     case "devicecode":
-      return new DeviceCodeCredential({ ...common, tenantId: str("tenantId"), clientId: str("clientId"), tokenCachePersistenceOptions: v.tokenCachePersistenceOptions as never });
+      return new DeviceCodeCredential({ ...common, tenantId: str("tenantId"), clientId: str("clientId") });
     case "interactivebrowser":
-      return new InteractiveBrowserCredential({ ...common, tenantId: str("tenantId"), clientId: str("clientId"), tokenCachePersistenceOptions: v.tokenCachePersistenceOptions as never });
+      return new InteractiveBrowserCredential({ ...common, tenantId: str("tenantId"), clientId: str("clientId") });
     case "default":
       return new DefaultAzureCredential({
         ...common,

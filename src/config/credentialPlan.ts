@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import type { TokenCachePersistenceOptions } from "../cache/persistentCachePlugin.js";
+import type { TokenCacheOptions } from "../credentials/tokenCredentialOptions.js";
 import { ConfigurationError } from "../errors.js";
 import { AzureAuthorityHosts } from "../msal/authorityHosts.js";
 import type { ConfigurationSection } from "./configurationTree.js";
@@ -112,6 +114,8 @@ export function commonOptions(settings: CredentialSettings): {
   additionallyAllowedTenants?: string[];
   caCertificates?: string;
   requestTimeoutMs?: number;
+  tokenCachePersistenceOptions?: TokenCachePersistenceOptions;
+  tokenCache?: TokenCacheOptions;
 } {
   const v = settings.values;
   const cloud = typeof v.azureCloud === "string" ? CLOUD_HOSTS[v.azureCloud] : undefined;
@@ -129,5 +133,7 @@ export function commonOptions(settings: CredentialSettings): {
     additionallyAllowedTenants: v.additionallyAllowedTenants as string[] | undefined,
     caCertificates,
     requestTimeoutMs: v.requestTimeoutMs as number | undefined,
+    tokenCachePersistenceOptions: v.tokenCachePersistenceOptions as TokenCachePersistenceOptions | undefined,
+    tokenCache: v.tokenCache as TokenCacheOptions | undefined,
   };
 }

@@ -133,3 +133,16 @@ describe("describeCredential", () => {
   });
 });
 
+
+describe("cache options from configuration", () => {
+  it("passes tokenCache (redis) and tokenCachePersistenceOptions to the credential, validating them at construction", () => {
+    expect(() => createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCache: { type: "redis", url: "not-a-redis-url" } }, noEnv)).toThrow(
+      expect.objectContaining({ code: "ERR_CONFIG_INVALID_VALUE", path: "Azure:tokenCache:url" }),
+    );
+    expect(() => createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: "true", name: "cfg" } }, { env: {} })).toThrow(
+      expect.objectContaining({ code: "ERR_CONFIG_MISSING_VALUE", path: "Azure:tokenCachePersistenceOptions" }),
+    );
+    const ok = createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: true, unsafeAllowUnencryptedStorage: true, name: "cfg-test" } }, noEnv);
+    expect(ok).toBeInstanceOf(ClientSecretCredential);
+  });
+});
