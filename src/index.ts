@@ -110,3 +110,16 @@ export { buildAppSettingsJsonSchema, renderConfigurationReference } from "./conf
 export type { CredentialKind, KeySpec } from "./config/credentialSectionSchema.js";
 export { loadCertificateFromStore, certificateStoreDirectory } from "./certificates/certificateStore.js";
 export type { CertificateStoreLocation } from "./certificates/certificateStore.js";
+
+export { AzureClientFactory } from "./clients/azureClientFactory.js";
+export type { AzureClientFactoryFunction, AzureClientRegistration } from "./clients/azureClientRegistration.js";
+export { buildAzureCredentials } from "./clients/buildAzureCredentials.js";
+export type { AzureCredentials, AzureCredentialsOptions } from "./clients/buildAzureCredentials.js";
+export { buildAzureClients } from "./clients/buildAzureClients.js";
+export type { AzureClients, AzureClientsOptions } from "./clients/buildAzureClients.js";
+export type { AzureRetrySettings } from "./clients/clientOptionsFromConfiguration.js";
+export { blobServiceClient, queueServiceClient } from "./clients/storageClients.js";
+export { secretClient, keyClient, certificateClient } from "./clients/keyVaultClients.js";
+export { serviceBusClient, eventHubProducerClient, eventHubConsumerClient } from "./clients/messagingClients.js";
+export { cosmosClient } from "./clients/cosmosClient.js";
+export { appConfigurationClient } from "./clients/appConfigurationClient.js";

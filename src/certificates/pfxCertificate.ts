@@ -1,5 +1,8 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
-import forge from "node-forge";
+import type forge from "node-forge";
+import { lazyRequire } from "../lazyRequire.js";
+
+const loadForge = lazyRequire<typeof forge>("node-forge");
 import { CertificateError } from "../errors.js";
 import type { PemContents } from "./pemCertificate.js";
 import { safeCause } from "./pemCertificate.js";
@@ -13,7 +16,7 @@ import { safeCause } from "./pemCertificate.js";
 export function readPfx(bytes: Buffer, password: string | undefined, path: string): PemContents {
   let asn1: forge.asn1.Asn1;
   try {
-    asn1 = forge.asn1.fromDer(forge.util.createBuffer(bytes.toString("binary")), true);
+    asn1 = loadForge().asn1.fromDer(loadForge().util.createBuffer(bytes.toString("binary")), true);
   } catch (cause) {
     throw new CertificateError("ERR_CERT_FORMAT", path, "The data is neither PEM nor a readable PFX/PKCS#12 file (it may be truncated)", { cause: safeCause(cause) });
   }
@@ -22,9 +25,9 @@ export function readPfx(bytes: Buffer, password: string | undefined, path: strin
   const certificates: X509Certificate[] = [];
   for (const safeContents of p12.safeContents) {
     for (const bag of safeContents.safeBags) {
-      if (bag.type === forge.pki.oids.certBag) {
+      if (bag.type === loadForge().pki.oids.certBag) {
         certificates.push(certificateFromBag(bag, path));
-      } else if (bag.type === forge.pki.oids.keyBag || bag.type === forge.pki.oids.pkcs8ShroudedKeyBag) {
+      } else if (bag.type === loadForge().pki.oids.keyBag || bag.type === loadForge().pki.oids.pkcs8ShroudedKeyBag) {
         keys.push(keyFromBag(bag, path));
       }
     }
@@ -34,7 +37,7 @@ export function readPfx(bytes: Buffer, password: string | undefined, path: strin
 
 function openPkcs12(asn1: forge.asn1.Asn1, password: string | undefined, path: string): forge.pkcs12.Pkcs12Pfx {
   try {
-    return forge.pkcs12.pkcs12FromAsn1(asn1, true, password ?? "");
+    return loadForge().pkcs12.pkcs12FromAsn1(asn1, true, password ?? "");
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : "";
     if (/MAC could not be verified|wrong password|Invalid password/i.test(message)) {
@@ -50,7 +53,7 @@ function openPkcs12(asn1: forge.asn1.Asn1, password: string | undefined, path: s
 type Bag = forge.pkcs12.Bag & { asn1?: forge.asn1.Asn1 };
 
 function certificateFromBag(bag: Bag, path: string): X509Certificate {
-  const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1;
+  const asn1 = bag.cert ? loadForge().pki.certificateToAsn1(bag.cert) : bag.asn1;
   try {
     if (asn1 === undefined) throw new Error("empty certificate bag");
     return new X509Certificate(derOf(asn1));
@@ -61,7 +64,7 @@ function certificateFromBag(bag: Bag, path: string): X509Certificate {
 
 function keyFromBag(bag: Bag, path: string): KeyObject {
   const privateKeyInfo = bag.key
-    ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey))
+    ? loadForge().pki.wrapRsaPrivateKey(loadForge().pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey))
     : bag.asn1;
   try {
     if (privateKeyInfo === undefined) throw new Error("empty key bag");
@@ -72,5 +75,5 @@ function keyFromBag(bag: Bag, path: string): KeyObject {
 }
 
 function derOf(asn1: forge.asn1.Asn1): Buffer {
-  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), "binary");
+  return Buffer.from(loadForge().asn1.toDer(asn1).getBytes(), "binary");
 }

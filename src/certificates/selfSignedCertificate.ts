@@ -1,5 +1,8 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import forge from "node-forge";
+import type forge from "node-forge";
+import { lazyRequire } from "../lazyRequire.js";
+
+const loadForge = lazyRequire<typeof forge>("node-forge");
 
 /** Options of {@link createSelfSignedCertificate}. */
 export interface SelfSignedCertificateOptions {
@@ -28,23 +31,23 @@ export interface SelfSignedCertificate {
 export function createSelfSignedCertificate(options: SelfSignedCertificateOptions = {}): SelfSignedCertificate {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: options.keySize ?? 2048 });
   const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  const key = loadForge().pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  const cert = loadForge().pki.createCertificate();
+  cert.publicKey = loadForge().pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = `01${randomBytes(8).toString("hex")}`;
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + (options.days ?? 365) * 86_400_000);
   const subject = [{ name: "commonName", value: options.commonName ?? "azure-credential-factory" }];
   cert.setSubject(subject);
   cert.setIssuer(subject);
-  cert.sign(key, forge.md.sha256.create());
-  const certificatePem = forge.pki.certificateToPem(cert);
+  cert.sign(key, loadForge().md.sha256.create());
+  const certificatePem = loadForge().pki.certificateToPem(cert);
   return {
     certificatePem,
     pem: keyPem + certificatePem,
     toPfx(password) {
-      const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], password, { algorithm: "aes256" });
-      return Buffer.from(forge.asn1.toDer(asn1).getBytes(), "binary");
+      const asn1 = loadForge().pkcs12.toPkcs12Asn1(key, [cert], password, { algorithm: "aes256" });
+      return Buffer.from(loadForge().asn1.toDer(asn1).getBytes(), "binary");
     },
   };
 }

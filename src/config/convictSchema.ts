@@ -1,4 +1,7 @@
-import convict from "convict";
+import type convict from "convict";
+import { lazyRequire } from "../lazyRequire.js";
+
+const loadConvict = lazyRequire<typeof convict>("convict");
 import { CREDENTIAL_SECTION_KEYS, type KeySpec } from "./credentialSectionSchema.js";
 
 let formatsAdded = false;
@@ -6,44 +9,44 @@ let formatsAdded = false;
 function addFormats(): void {
   if (formatsAdded) return;
   formatsAdded = true;
-  convict.addFormat({
+  loadConvict().addFormat({
     name: "acf-credential-kind",
     validate(value: unknown) {
       // Unknown kinds are reported by validateCredentialSection, with the valid values and a did-you-mean.
       if (value !== null && typeof value !== "string") throw new Error("not a credential kind");
     },
   });
-  convict.addFormat({
+  loadConvict().addFormat({
     name: "acf-string-list",
     validate(value: unknown) {
       if (value !== null && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) throw new Error("not a list of strings");
     },
   });
-  convict.addFormat({
+  loadConvict().addFormat({
     name: "acf-section",
     validate(value: unknown) {
       if (value !== null && (typeof value !== "object" || Array.isArray(value))) throw new Error("not a section");
     },
   });
-  convict.addFormat({
+  loadConvict().addFormat({
     name: "acf-section-list",
     validate(value: unknown) {
       if (value !== null && !(Array.isArray(value) && value.every((v) => typeof v === "object" && v !== null && !Array.isArray(v)))) throw new Error("not a list of sections");
     },
   });
-  convict.addFormat({
+  loadConvict().addFormat({
     name: "acf-nullable-string",
     validate(value: unknown) {
       if (value !== null && typeof value !== "string") throw new Error("not a string");
     },
   });
-  convict.addFormat({
+  loadConvict().addFormat({
     name: "acf-nullable-boolean",
     validate(value: unknown) {
       if (value !== null && typeof value !== "boolean") throw new Error("not a boolean");
     },
   });
-  convict.addFormat({
+  loadConvict().addFormat({
     name: "acf-nullable-integer",
     validate(value: unknown) {
       if (value !== null && !(Number.isInteger(value) && (value as number) >= 0)) throw new Error("not a non-negative integer");
@@ -97,7 +100,7 @@ export const credentialSectionConvictSchema = (): convict.Schema<Record<string, 
  * variables and argv are not read here (`env: {}`, `args: []`): credentials read their variables themselves.
  */
 export function convictInvalidKeys(keys: readonly KeySpec[], values: Record<string, unknown>): string[] {
-  const config = convict(convictSchemaOf(keys), { env: {}, args: [] });
+  const config = loadConvict()(convictSchemaOf(keys), { env: {}, args: [] });
   config.load(values);
   try {
     config.validate({ allowed: "strict" });

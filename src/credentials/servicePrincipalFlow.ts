@@ -2,7 +2,7 @@ import type { AccessToken, GetTokenOptions } from "@azure/core-auth";
 import { persistentCachePlugin } from "../cache/persistentCachePlugin.js";
 import { RedisTokenCache } from "../cache/redisTokenCache.js";
 import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, CredentialUnavailableError } from "../errors.js";
 import { checkTenantId, resolveAuthorityHost, resolveTenantId } from "../msal/authorityHosts.js";
 import { ConfidentialClient, type ClientAuthentication } from "../msal/confidentialClient.js";
 import { networkOptionsOf, type MultiTenantTokenCredentialOptions } from "./tokenCredentialOptions.js";
@@ -21,6 +21,7 @@ export class ServicePrincipalFlow {
   readonly #cache: TokenFrontCache;
   readonly #userAssertion: string | undefined;
   readonly #redis: RedisTokenCache | undefined;
+  #closed = false;
 
   constructor(
     credentialName: string,
@@ -54,6 +55,7 @@ export class ServicePrincipalFlow {
 
   /** The `TokenCredential.getToken` of the credentials built on this flow. */
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    if (this.#closed) return Promise.reject(new CredentialUnavailableError(`${this.#credentialName}: the credential has been closed`));
     const list = typeof scopes === "string" ? [scopes] : scopes;
     if (list.length === 0 || list.some((s) => typeof s !== "string" || s.length === 0)) {
       return Promise.reject(new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${this.#credentialName}: at least one non-empty scope is required`));
@@ -81,6 +83,7 @@ export class ServicePrincipalFlow {
 
   /** Drops cached tokens and closes connections. */
   async close(): Promise<void> {
+    this.#closed = true;
     this.#cache.clear();
     await Promise.all([this.#client.close(), this.#redis?.close()]);
   }

@@ -2,7 +2,7 @@ import type { AccessToken, GetTokenOptions } from "@azure/core-auth";
 import type { AuthenticationResult } from "@azure/msal-node";
 import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
 import { cachePluginFor } from "../cache/cachePluginFor.js";
-import { AuthenticationRequiredError, ConfigurationError } from "../errors.js";
+import { AuthenticationRequiredError, ConfigurationError, CredentialUnavailableError } from "../errors.js";
 import { checkTenantId, resolveAuthorityHost, resolveTenantId } from "../msal/authorityHosts.js";
 import { toAccessToken } from "../msal/confidentialClient.js";
 import { PublicClient, type AuthenticationRecord, type UserFlowParameters } from "../msal/publicClient.js";
@@ -27,6 +27,7 @@ export class UserSignInFlow {
   readonly #disableAutomaticAuthentication: boolean;
   readonly #signIn: SignIn;
   #record: AuthenticationRecord | undefined;
+  #closed = false;
 
   constructor(name: string, options: InteractiveCredentialOptions, signIn: SignIn) {
     this.#name = name;
@@ -59,6 +60,7 @@ export class UserSignInFlow {
   }
 
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    if (this.#closed) return Promise.reject(new CredentialUnavailableError(`${this.#name}: the credential has been closed`));
     let params: UserFlowParameters;
     try {
       params = this.#parameters(scopes, options);
@@ -79,6 +81,7 @@ export class UserSignInFlow {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#cache.clear();
     await this.#client.close();
   }

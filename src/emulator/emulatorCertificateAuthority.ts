@@ -9,7 +9,7 @@
  * ~100 ms per certificate). Everything is generated once per process
  * and shared by all emulator instances, so starting many emulators is cheap.
  */
-import { X509Certificate, createPublicKey, generateKeyPair, randomBytes, sign, type KeyObject } from "node:crypto";
+import { X509Certificate, createPublicKey, generateKeyPair, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import forge from "node-forge";
 import { certificateThumbprints } from "./jose.js";
@@ -169,6 +169,35 @@ async function generateKeyMaterial(): Promise<EmulatorKeyMaterial> {
       e: String(jwk.e),
     },
   };
+}
+
+/** A generated key with its self-signed certificate (see {@link createSelfSignedRsaCertificate}). */
+export interface SelfSignedRsaCertificate {
+  privateKey: KeyObject;
+  certificatePem: string;
+}
+
+/**
+ * Generates (synchronously) an RSA-2048 key and a self-signed end-entity
+ * certificate for it (digitalSignature + keyEncipherment, serverAuth +
+ * clientAuth), valid from a day ago for `validDays` — what Key Vault's "Self"
+ * issuer makes. Used for Key Vault certificates added without key material.
+ */
+export function createSelfSignedRsaCertificate(commonName: string, validDays = 365): SelfSignedRsaCertificate {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const cert = buildCertificate({
+    subjectCommonName: commonName,
+    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    issuer: { commonName, privateKey },
+    validDays,
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: "extKeyUsage", serverAuth: true, clientAuth: true },
+      { name: "subjectKeyIdentifier" },
+    ],
+  });
+  return { privateKey, certificatePem: forge.pki.certificateToPem(cert) };
 }
 
 let cached: Promise<EmulatorKeyMaterial> | undefined;

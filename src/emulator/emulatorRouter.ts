@@ -2,7 +2,8 @@
  * Route table of the emulator: maps a path to the endpoint it addresses.
  * Literal segments match case-insensitively; `:tenant` captures the tenant.
  * Managed identity routes are also served by the plain-HTTP listener; every
- * other route only over HTTPS.
+ * other route only over HTTPS. The Key Vault listener has a single route
+ * (`keyVault`, every path), parsed further by `keyVaultEndpoints.ts`.
  */
 import { MANAGED_IDENTITY_PATHS } from "./managedIdentityEndpoints.js";
 import type { EmulatorEndpointKind } from "./emulatorTypes.js";
@@ -18,7 +19,11 @@ export type RouteAction =
   | "authorize"
   | "deviceLogin"
   | "pipelinesOidc"
-  | "managedIdentity";
+  | "managedIdentity"
+  | "keyVault";
+
+/** The emulator's listeners: the HTTPS token service, the plain-HTTP managed identity listener, the Key Vault HTTPS listener. */
+export type EmulatorListener = "https" | "http" | "keyVault";
 
 /** HTTP methods routes accept. */
 export type RouteMethod = "GET" | "POST";
@@ -81,11 +86,15 @@ const ROUTES: readonly RouteDefinition[] = [
 
 /**
  * Matches a path (without query string) against the route table; the
- * plain-HTTP listener (`listener: "http"`) sees only managed identity routes.
+ * plain-HTTP listener (`listener: "http"`) sees only managed identity routes,
+ * the Key Vault listener only the `keyVault` route.
  * One trailing slash is ignored (msal-node adds one to managed identity
  * endpoint URLs taken from the environment).
  */
-export function matchRoute(path: string, listener: "https" | "http" = "https"): RouteMatch | undefined {
+export function matchRoute(path: string, listener: EmulatorListener = "https"): RouteMatch | undefined {
+  if (listener === "keyVault") {
+    return { action: "keyVault", endpoint: "keyVault", methods: ["GET", "POST"] };
+  }
   const segments = path.split("/").slice(1);
   if (segments.length > 1 && segments.at(-1) === "") segments.pop();
   for (const route of listener === "http" ? MANAGED_IDENTITY_ROUTES : ROUTES) {

@@ -9,6 +9,7 @@ import type { DeviceCodeStore } from "./deviceCodeStore.js";
 import type { TokenSigningKey } from "./emulatorCertificateAuthority.js";
 import type { EmulatorDirectory } from "./emulatorDirectory.js";
 import type { GrantHandler } from "./grantHandlers.js";
+import type { KeyVaultStore } from "./keyVaultStore.js";
 import type { ManagedIdentityRegistry } from "./managedIdentityRegistry.js";
 import type { PipelinesRegistry } from "./pipelinesOidc.js";
 import type { RefreshTokenStore } from "./refreshTokenStore.js";
@@ -45,4 +46,6 @@ export interface EmulatorRuntime {
   readonly arc: ArcChallenges;
   /** Secret of the App Service / Service Fabric / Azure ML identity headers. */
   readonly managedIdentitySecret: string;
+  /** Contents of the emulated Key Vault (served by the Key Vault listener). */
+  readonly keyVault: KeyVaultStore;
 }

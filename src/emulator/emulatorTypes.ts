@@ -10,8 +10,10 @@ import type {
   EmulatorUser,
   ManagedIdentitySourceKind,
 } from "./emulatorIdentityTypes.js";
+import type { EmulatorKeyVaultApi, KeyVaultOperation } from "./emulatorKeyVaultTypes.js";
 
 export type * from "./emulatorIdentityTypes.js";
+export type * from "./emulatorKeyVaultTypes.js";
 
 /** Options accepted by {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -53,6 +55,11 @@ export interface EmulatorOptions {
    * endpoints ({@link Emulator.managedIdentityHttpEndpoint}). Default `0` (random).
    */
   managedIdentityPort?: number;
+  /**
+   * Port of the Key Vault HTTPS listener ({@link Emulator.keyVaultUri}),
+   * bound to `host`. Default `0` (random).
+   */
+  keyVaultPort?: number;
 }
 
 /** An app registration (with its service principal) known to the emulator. */
@@ -111,6 +118,7 @@ export type EmulatorEndpointKind =
   | "deviceLogin"
   | "pipelines"
   | "managedIdentity"
+  | "keyVault"
   | "other";
 
 /** One request received by the emulator, as recorded in {@link Emulator.requests}. */
@@ -143,7 +151,11 @@ export interface EmulatorRequest {
   assertionHeader?: Record<string, unknown>;
   /** `true` when a queued fault applied to this request. */
   faulted?: boolean;
-  /** Listener that received the request: the HTTPS server or the plain-HTTP managed identity listener. */
+  /**
+   * Listener that received the request: the HTTPS token service, the
+   * plain-HTTP managed identity listener, or the Key Vault HTTPS listener
+   * (recorded as `"https"`, with `endpoint: "keyVault"`).
+   */
   protocol?: "https" | "http";
   /** Managed identity host emulated by the addressed endpoint (managed identity requests only). */
   managedIdentitySource?: ManagedIdentitySourceKind;
@@ -151,6 +163,16 @@ export interface EmulatorRequest {
   resource?: string;
   /** User name of a password grant or a `/devicelogin` sign-in (never the password). */
   username?: string;
+  /** Key Vault operation the path names (Key Vault requests only, recorded even when authentication fails). */
+  keyVaultOperation?: KeyVaultOperation;
+  /** Name of the secret, key or certificate a Key Vault request addressed. */
+  keyVaultObjectName?: string;
+  /** Version in the path of a Key Vault request (absent for "latest"). */
+  keyVaultObjectVersion?: string;
+  /** `appid` (or `azp`) of the valid bearer token of a Key Vault request. */
+  callerAppId?: string;
+  /** `oid` of the valid bearer token of a Key Vault request. */
+  callerObjectId?: string;
 }
 
 /** Filter for {@link Emulator.tokenRequests}. */
@@ -175,7 +197,8 @@ export interface EmulatorFault {
   /** Which requests it matches. Default `"token"`. */
   endpoint?: EmulatorFaultEndpoint;
   /**
-   * Respond with this status and an Entra-shaped error body (or `body`).
+   * Respond with this status and an Entra-shaped error body (or `body`); on
+   * the Key Vault listener, a Key Vault-shaped one (`{ error: { code, message } }`).
    * Default: `500` when `body` is given, `429` when only `retryAfter` is given.
    */
   status?: number;
@@ -192,7 +215,7 @@ export interface EmulatorFault {
 }
 
 /** A running emulator, returned by {@link startEmulator}. */
-export interface Emulator extends EmulatorIdentityApi {
+export interface Emulator extends EmulatorIdentityApi, EmulatorKeyVaultApi {
   /** Authority host, e.g. `https://127.0.0.1:41234` (no trailing slash). */
   readonly authorityHost: string;
   /** Port the emulator listens on. */

@@ -26,7 +26,7 @@ function validateFault(fault: EmulatorFault): void {
       throw new TypeError(`EmulatorFault.${name} must be printable ASCII (it is sent as a header)`);
     }
   }
-  const endpoints = ["token", "discovery", "keys", "deviceCode", "authorize", "deviceLogin", "pipelines", "managedIdentity", "any"];
+  const endpoints = ["token", "discovery", "keys", "deviceCode", "authorize", "deviceLogin", "pipelines", "managedIdentity", "keyVault", "any"];
   if (fault.endpoint !== undefined && !endpoints.includes(fault.endpoint)) {
     throw new TypeError(`EmulatorFault.endpoint must be one of ${endpoints.join(", ")}`);
   }

@@ -24,6 +24,15 @@
  * - Refresh tokens rotate: each can be redeemed once.
  * - Errors: Entra's JSON shape and AADSTS codes; faults can be injected with
  *   `emulator.fault()`.
+ * - Key Vault: a data plane on its own HTTPS listener (`emulator.keyVaultUri()`,
+ *   `https://127.0.0.1:{port}/`; the SDKs keep only the vault URL's origin):
+ *   challenge authentication (401 + `WWW-Authenticate`, then tokens for
+ *   `https://vault.azure.net` signed by the emulator), `GET` secrets,
+ *   certificates (and their versions/policy) and keys, `POST .../sign` and
+ *   `.../verify` (RS/PS 256/384/512 over a digest). Content comes from
+ *   `emulator.addKeyVaultCertificate()` / `addKeyVaultSecret()`, in memory
+ *   only. SDK clients need `disableChallengeResourceVerification: true` and
+ *   `tlsOptions: { ca: emulator.caCertificatePem }`.
  *
  * @packageDocumentation
  */
@@ -47,6 +56,7 @@ export { PIPELINES_OIDC_TOKEN_LIFETIME_SECONDS } from "./pipelinesOidc.js";
 export { MANAGED_IDENTITY_PATHS } from "./managedIdentityEndpoints.js";
 export { MANAGED_IDENTITY_ENVIRONMENT_VARIABLES } from "./managedIdentityEnvironment.js";
 export { parseFormPostPage, type FormPostPage } from "./browserSimulator.js";
+export { KEY_VAULT_RESOURCE } from "./keyVaultEndpoints.js";
 export type {
   Emulator,
   EmulatorApp,
@@ -68,4 +78,12 @@ export type {
   EmulatorFederatedTokenRequest,
   EmulatorPipelinesServiceConnection,
   EmulatorIdentityApi,
+  EmulatorKeyVaultApi,
+  EmulatorKeyVaultCertificate,
+  EmulatorKeyVaultCertificateContentType,
+  EmulatorKeyVaultCertificateVersion,
+  EmulatorKeyVaultSecret,
+  EmulatorKeyVaultSecretVersion,
+  KeyVaultOperation,
+  KeyVaultRequestFilter,
 } from "./emulatorTypes.js";

@@ -2,8 +2,8 @@
  * Per-request flow: log the request, read the body (≤ 1 MB), apply a queued
  * fault (latency, then drop, then status/body), route, and answer — every
  * failure in Entra's error shape, except the endpoints that emulate other
- * services (managed identity hosts, Azure Pipelines), which answer in their
- * own shapes.
+ * services (managed identity hosts, Azure Pipelines, Key Vault), which answer
+ * in their own shapes.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -18,7 +18,8 @@ import {
   type EmulatorHttpRequest,
   type EmulatorHttpResponse,
 } from "./httpMessages.js";
-import { matchRoute, type RouteMatch } from "./emulatorRouter.js";
+import { matchRoute, type EmulatorListener, type RouteMatch } from "./emulatorRouter.js";
+import { KeyVaultError, handleKeyVaultRequest, keyVaultErrorResponse, keyVaultFaultResponse } from "./keyVaultEndpoints.js";
 import { authorize } from "./authorizationCodeFlow.js";
 import { deviceAuthorization, deviceLogin } from "./deviceCodeFlow.js";
 import { managedIdentityToken } from "./managedIdentityEndpoints.js";
@@ -35,8 +36,8 @@ export interface PipelineState {
   faults: FaultQueue;
   /** Aborted when the emulator stops; cuts fault latency short. */
   signal: AbortSignal;
-  /** The listener this state serves: the HTTPS server, or the plain-HTTP managed identity listener. */
-  listener: "https" | "http";
+  /** The listener this state serves: the HTTPS server, the plain-HTTP managed identity listener, or the Key Vault listener. */
+  listener: EmulatorListener;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -88,7 +89,7 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
     path,
     endpoint: route?.endpoint ?? "other",
     status: 0,
-    protocol: state.listener,
+    protocol: state.listener === "http" ? "http" : "https",
   };
   if (tenantId !== undefined) record.tenantId = tenantId;
   if (route?.managedIdentitySource !== undefined) record.managedIdentitySource = route.managedIdentitySource;
@@ -114,7 +115,9 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
   try {
     const { body, tooLarge } = await readBody(req, MAX_BODY_BYTES);
     if (tooLarge) {
-      respond(errorResponse(bodyTooLarge(MAX_BODY_BYTES), request));
+      respond(state.listener === "keyVault"
+        ? keyVaultErrorResponse(new KeyVaultError(413, "RequestTooLarge", `The request body exceeds ${MAX_BODY_BYTES} bytes.`))
+        : errorResponse(bodyTooLarge(MAX_BODY_BYTES), request));
       return;
     }
     request.body = body;
@@ -140,7 +143,9 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
         return;
       }
       if (faultReplacesResponse(fault)) {
-        if (fault.body !== undefined) {
+        if (state.listener === "keyVault") {
+          respond(keyVaultFaultResponse(fault, faultStatus(fault), faultHeaders(fault)));
+        } else if (fault.body !== undefined) {
           respond({
             status: faultStatus(fault),
             body: fault.body,
@@ -159,6 +164,10 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
   } catch (error) {
     if (req.socket.destroyed) return; // the client went away
     try {
+      if (state.listener === "keyVault") {
+        respond(keyVaultErrorResponse(new KeyVaultError(500, "InternalServerError", "The emulator failed to process the request.")));
+        return;
+      }
       respond(errorResponse(error instanceof EntraError ? error : internalError(), request));
     } catch {
       req.socket.destroy();
@@ -175,6 +184,9 @@ async function dispatchRoute(
 ): Promise<EmulatorHttpResponse> {
   if (!route) {
     throw pathNotFound(request.path);
+  }
+  if (route.action === "keyVault") {
+    return handleKeyVaultRequest(request, runtime, record);
   }
   if (!(route.methods as readonly string[]).includes(request.method)) {
     throw methodNotAllowed(route.methods.join(", "));

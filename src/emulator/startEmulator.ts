@@ -19,8 +19,17 @@ import { createGrantHandlers } from "./grantHandlers.js";
 import { ManagedIdentityRegistry } from "./managedIdentityRegistry.js";
 import { PipelinesRegistry } from "./pipelinesOidc.js";
 import { RefreshTokenStore } from "./refreshTokenStore.js";
+import { KeyVaultStore, validateVaultName } from "./keyVaultStore.js";
 import { handleEmulatorRequest, type PipelineState } from "./requestPipeline.js";
-import type { Emulator, EmulatorApp, EmulatorOptions, EmulatorRequest, EmulatorUser, TokenRequestFilter } from "./emulatorTypes.js";
+import type {
+  Emulator,
+  EmulatorApp,
+  EmulatorOptions,
+  EmulatorRequest,
+  EmulatorUser,
+  KeyVaultRequestFilter,
+  TokenRequestFilter,
+} from "./emulatorTypes.js";
 import type { EmulatorRuntime } from "./emulatorRuntime.js";
 
 /** Default access token lifetime, seconds. */
@@ -46,6 +55,15 @@ function matchesFilter(request: EmulatorRequest, filter: TokenRequestFilter): bo
   if (filter.tenantId !== undefined && !sameId(request.tenantId, filter.tenantId)) return false;
   if (filter.scope !== undefined && request.scope !== filter.scope) return false;
   if (filter.grantType !== undefined && request.grantType !== filter.grantType) return false;
+  return true;
+}
+
+function matchesKeyVaultFilter(request: EmulatorRequest, filter: KeyVaultRequestFilter): boolean {
+  if (request.endpoint !== "keyVault") return false;
+  if (filter.operation !== undefined && request.keyVaultOperation !== filter.operation) return false;
+  if (filter.name !== undefined && !sameId(request.keyVaultObjectName, filter.name)) return false;
+  if (filter.callerAppId !== undefined && !sameId(request.callerAppId, filter.callerAppId)) return false;
+  if (filter.authenticated !== undefined && (request.callerAppId !== undefined || request.callerObjectId !== undefined) !== filter.authenticated) return false;
   return true;
 }
 
@@ -108,7 +126,9 @@ function listen(server: NetServer, port: number, host: string): Promise<number> 
  * `knownAuthorities: [new URL(emu.authorityHost).host]`.
  *
  * A second, plain-HTTP listener on 127.0.0.1 serves only the managed identity
- * endpoints ({@link Emulator.managedIdentityHttpEndpoint}).
+ * endpoints ({@link Emulator.managedIdentityHttpEndpoint}). A third, HTTPS
+ * listener (same certificate) serves the Key Vault data plane
+ * ({@link Emulator.keyVaultUri}).
  *
  * @example
  * ```ts
@@ -149,29 +169,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pipelines: new PipelinesRegistry(),
     arc,
     managedIdentitySecret: randomBytes(24).toString("base64url"),
+    keyVault: new KeyVaultStore(),
   } satisfies EmulatorRuntime;
   const state: PipelineState = { runtime, log, faults, signal: stopController.signal, listener: "https" };
   const httpState: PipelineState = { ...state, listener: "http" };
+  const keyVaultState: PipelineState = { ...state, listener: "keyVault" };
+  const tls = { key: material.tlsPrivateKeyPem, cert: material.tlsCertificatePem };
 
-  const server = createServer({ key: material.tlsPrivateKeyPem, cert: material.tlsCertificatePem }, (req, res) => {
+  const server = createServer(tls, (req, res) => {
     handleEmulatorRequest(req, res, state).catch(() => res.destroy());
+  });
+  // Key Vault's data plane on its own origin: the SDKs take the vault URL's origin only.
+  const keyVaultServer = createServer(tls, (req, res) => {
+    handleEmulatorRequest(req, res, keyVaultState).catch(() => res.destroy());
   });
   const httpServer = createHttpServer((req, res) => {
     handleEmulatorRequest(req, res, httpState).catch(() => res.destroy());
   });
   trackSockets(server, sockets);
   trackSockets(httpServer, sockets);
+  trackSockets(keyVaultServer, sockets);
+  const servers = [server, httpServer, keyVaultServer];
   const closeServers = (): void => {
-    for (const s of [server, httpServer]) {
+    for (const s of servers) {
       if (s.listening) s.close();
     }
     for (const socket of sockets) socket.destroy();
   };
   let port: number;
   let httpPort: number;
+  let keyVaultPort: number;
   try {
     port = await listen(server, options.port ?? 0, host);
     httpPort = await listen(httpServer, options.managedIdentityPort ?? 0, "127.0.0.1");
+    keyVaultPort = await listen(keyVaultServer, options.keyVaultPort ?? 0, host);
   } catch (error) {
     closeServers();
     throw error;
@@ -180,6 +211,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   runtime.origins = [
     ...new Set([runtime.authorityHost, `https://localhost:${port}`, `https://127.0.0.1:${port}`, `https://[::1]:${port}`]),
   ];
+  runtime.keyVault.vaultUri = `https://${urlHost(host)}:${keyVaultPort}/`;
   const identityApi = createIdentityApi({
     runtime,
     httpOrigin: `http://127.0.0.1:${httpPort}`,
@@ -209,14 +241,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       log.length = 0;
     },
     verifyAccessToken: (token) => runtime.tokenIssuer.verify(token),
+    keyVaultPort,
+    keyVaultUri: (vault) => {
+      validateVaultName(vault, "keyVaultUri");
+      return runtime.keyVault.vaultUri;
+    },
+    addKeyVaultCertificate: (certificate) => runtime.keyVault.addCertificate(certificate),
+    addKeyVaultSecret: (secret) => runtime.keyVault.addSecret(secret),
+    keyVaultRequests: (filter = {}) => log.filter((request) => matchesKeyVaultFilter(request, filter)),
     stop: () => {
       stopping ??= Promise.all(
-        [server, httpServer].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+        servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
       ).then(() => undefined);
       stopController.abort();
       arc.cleanup();
-      server.closeAllConnections();
-      httpServer.closeAllConnections();
+      for (const s of servers) s.closeAllConnections();
       for (const socket of sockets) socket.destroy();
       return stopping;
     },

@@ -60,7 +60,7 @@ export class MsalNetworkClient implements INetworkModule {
   constructor(options: NetworkOptions = {}, retryStatuses: (status: number) => boolean = tokenEndpointRetryStatuses) {
     this.#retry = options.retryOptions ?? {};
     this.#retryStatuses = retryStatuses;
-    this.#dispatcher = createDispatcher(options.caCertificates);
+    this.#dispatcher = dispatcherFor(options.caCertificates);
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
@@ -90,9 +90,12 @@ export class MsalNetworkClient implements INetworkModule {
     return mark !== undefined && this.#last !== undefined && this.#last.sequence > mark ? this.#last.response : undefined;
   }
 
-  /** Closes pooled connections. */
+  /**
+   * Releases this client. Connection pools are shared by every client with the same CA set (a thousand
+   * credentials need not hold a thousand pools), so they stay open for the others.
+   */
   async close(): Promise<void> {
-    await this.#dispatcher.close();
+    this.#errors.clear();
   }
 
   async #send<T>(method: "GET" | "POST", url: string, options: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
@@ -189,9 +192,9 @@ function createDispatcher(ca: string | string[] | undefined): Dispatcher {
 
 const sharedDispatchers = new Map<string, Dispatcher>();
 
-/** One pooled dispatcher per CA set, for calls whose CA comes from the network context. */
-function dispatcherFor(ca: string | string[]): Dispatcher {
-  const key = [ca].flat().join("\n");
+/** One pooled dispatcher per CA set (and one for Node's own roots), shared by every client of the process. */
+function dispatcherFor(ca: string | string[] | undefined): Dispatcher {
+  const key = ca === undefined ? "" : [ca].flat().join("\n");
   let dispatcher = sharedDispatchers.get(key);
   if (dispatcher === undefined) {
     dispatcher = createDispatcher(ca);

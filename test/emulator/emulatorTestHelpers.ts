@@ -210,3 +210,17 @@ export function setManagedIdentityEnvironment(env: Record<string, string>): () =
     }
   };
 }
+
+/**
+ * Options that make a Key Vault SDK client (`SecretClient`, `CertificateClient`,
+ * `KeyClient`, `CryptographyClient`) talk to the emulator's Key Vault listener:
+ * trust the emulator CA through core-rest-pipeline's `tlsOptions` (node:https
+ * agent `ca`, in-process, no `NODE_EXTRA_CA_CERTS`), and skip the check that the
+ * challenge resource (`vault.azure.net`) matches the vault host (127.0.0.1).
+ */
+export function keyVaultClientOptions(emu: { caCertificatePem: string }): {
+  disableChallengeResourceVerification: true;
+  tlsOptions: { ca: string };
+} {
+  return { disableChallengeResourceVerification: true, tlsOptions: { ca: emu.caCertificatePem } };
+}
