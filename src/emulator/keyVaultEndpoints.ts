@@ -36,8 +36,12 @@ const ACCEPTED_AUDIENCES = new Set([KEY_VAULT_RESOURCE, `${KEY_VAULT_RESOURCE}/`
 /** Clock skew allowed on `nbf`, seconds. */
 const NOT_BEFORE_SKEW_SECONDS = 300;
 
-/** Operations on certificate-backed keys (what Key Vault lists for an RSA certificate key). */
-const KEY_OPERATIONS = ["sign", "verify", "wrapKey", "unwrapKey", "encrypt", "decrypt"];
+/**
+ * `key_ops` of certificate keys: only the operations the emulator serves (Key
+ * Vault would also list encrypt/decrypt/wrapKey/unwrapKey), so a
+ * `CryptographyClient` refuses the others locally instead of getting a 404.
+ */
+const KEY_OPERATIONS = ["sign", "verify"];
 
 /** An error in Key Vault's shape. */
 export class KeyVaultError extends Error {

@@ -152,13 +152,16 @@ function readPem(pem: string): { keys: KeyObject[]; certificates: X509Certificat
 }
 
 function spki(key: KeyObject): Buffer {
-  return createPublicKey(key).export({ type: "spki", format: "der" });
+  return (key.type === "public" ? key : createPublicKey(key)).export({ type: "spki", format: "der" });
 }
 
 /** Picks the RSA key and puts the certificate that matches it first. */
 function keyMaterial(input: EmulatorKeyVaultCertificate): KeyMaterial {
   if (input.pfx !== undefined && input.pem !== undefined) {
     throw new TypeError("addKeyVaultCertificate: give pfx or pem, not both");
+  }
+  if (input.subject !== undefined && (typeof input.subject !== "string" || input.subject.trim() === "")) {
+    throw new TypeError("addKeyVaultCertificate: subject must be a non-empty string");
   }
   if (input.pfx === undefined && input.pem === undefined) {
     const generated = createSelfSignedRsaCertificate(input.subject ?? input.name);
