@@ -101,14 +101,29 @@ export const credentialSectionConvictSchema = (): convict.Schema<Record<string, 
  */
 export function convictInvalidKeys(keys: readonly KeySpec[], values: Record<string, unknown>): string[] {
   const config = loadConvict()(convictSchemaOf(keys), { env: {}, args: [] });
-  config.load(values);
+  // convict merges nested objects into its schema; sections are checked here and recursively by the caller.
+  const invalidSections: string[] = [];
+  const scalars: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const spec = keys.find((k) => k.name === key);
+    const isPlainObject = typeof value === "object" && value !== null && !Array.isArray(value);
+    if (spec?.kind === "section" || spec?.kind === "credentialSection") {
+      if (!isPlainObject) invalidSections.push(key);
+    } else if (isPlainObject) {
+      invalidSections.push(key);
+    } else {
+      scalars[key] = value;
+    }
+  }
+  config.load(scalars);
   try {
     config.validate({ allowed: "strict" });
-    return [];
+    return invalidSections;
   } catch (error) {
-    return (error as Error).message
+    const invalidScalars = (error as Error).message
       .split("\n")
       .map((line) => /^([A-Za-z0-9_]+):/.exec(line.trim())?.[1])
       .filter((k): k is string => k !== undefined);
+    return [...invalidSections, ...invalidScalars];
   }
 }

@@ -64,7 +64,7 @@ function build(plan: CredentialPlan, s: CredentialSettings, options: CreateCrede
     case "clientsecret":
       return new ClientSecretCredential(required(s, "tenantId", plan.kind), required(s, "clientId", plan.kind), required(s, "clientSecret", plan.kind), common);
     case "clientcertificate":
-      return new ClientCertificateCredential(required(s, "tenantId", plan.kind), required(s, "clientId", plan.kind), certificateSource(s), {
+      return new ClientCertificateCredential(required(s, "tenantId", plan.kind), required(s, "clientId", plan.kind), certificateSource(s, plan, options), {
         ...common,
         sendCertificateChain: v.sendCertificateChain as boolean | undefined,
       });
@@ -126,7 +126,7 @@ function build(plan: CredentialPlan, s: CredentialSettings, options: CreateCrede
 }
 
 /** @internal The certificate source of a section: file, inline data, or a store thumbprint. */
-export function certificateSource(s: CredentialSettings): ClientCertificateSource {
+export function certificateSource(s: CredentialSettings, plan?: CredentialPlan, options: CreateCredentialOptions = {}): ClientCertificateSource {
   const v = s.values;
   const password = v.clientCertificatePassword as string | undefined;
   if (typeof v.clientCertificatePath === "string") return { certificatePath: v.clientCertificatePath, certificatePassword: password };
@@ -146,8 +146,21 @@ export function certificateSource(s: CredentialSettings): ClientCertificateSourc
       throw error instanceof ConfigurationError ? error.withPath(`${s.path}:clientCertificate`) : error;
     }
   }
-  if (v.clientCertificateKeyVault !== undefined) {
-    throw new ConfigurationError("ERR_CONFIG_DEPENDENCY", `${s.path}:clientCertificateKeyVault`, "Key Vault certificate sources are not available in this version of azure-credential-factory; use clientCertificatePath or clientCertificateData");
+  const keyVault = v.clientCertificateKeyVault as Record<string, unknown> | undefined;
+  if (keyVault !== undefined) {
+    const path = `${s.path}:clientCertificateKeyVault`;
+    const nested = plan?.keyVaultCredential;
+    const ca = commonOptions(s).caCertificates;
+    return {
+        keyVault: {
+          vaultUri: (keyVault.vaultUri as string | undefined) ?? required({ path, values: keyVault }, "vaultUri", "clientCertificateKeyVault"),
+          name: (keyVault.name as string | undefined) ?? required({ path, values: keyVault }, "name", "clientCertificateKeyVault"),
+          version: keyVault.version as string | undefined,
+          mode: keyVault.mode as "export" | "sign" | undefined,
+          credential: nested ? buildFromPlan(nested, options) : new ManagedIdentityCredential({ caCertificates: ca }),
+          clientOptions: ca ? { tlsOptions: { ca } } : undefined,
+        },
+      };
   }
   throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", `${s.path}:clientCertificatePath`, "credential 'clientcertificate' needs clientCertificatePath, clientCertificateData, clientCertificate (thumbprint) or clientCertificateKeyVault");
 }

@@ -27,6 +27,8 @@ export interface CredentialPlan {
   reason: string;
   settings: CredentialSettings;
   sources?: CredentialPlan[];
+  /** The credential that reads a Key Vault certificate (`clientCertificateKeyVault:credential`). */
+  keyVaultCredential?: CredentialPlan;
   /** Set when the section referred to a named credential. */
   namedCredential?: string;
 }
@@ -89,6 +91,7 @@ function planFromSettings(settings: CredentialSettings, options: CreateCredentia
     reason = "no credential key and no secret, certificate or managed identity id: the default chain";
   }
   const plan: CredentialPlan = { kind, reason, settings };
+  if (settings.keyVaultCredential) plan.keyVaultCredential = planFromSettings(settings.keyVaultCredential, options, stack);
   if (kind === "chained") {
     if (!settings.sources || settings.sources.length === 0) {
       throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", `${settings.path}:sources`, "credential 'chained' needs 'sources': an array of credential sections");

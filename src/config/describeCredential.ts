@@ -42,7 +42,9 @@ function describePlan(plan: CredentialPlan, options: CreateCredentialOptions): C
     settings: redact(plan.settings.values),
   };
   if (plan.namedCredential) description.namedCredential = plan.namedCredential;
-  if (credential instanceof ClientCertificateCredential) description.certificate = describeParsedCertificate(credential.certificate);
+  if (credential instanceof ClientCertificateCredential) {
+    description.certificate = credential.certificate ? describeParsedCertificate(credential.certificate) : { source: credential.certificateSource };
+  }
   if (plan.sources) description.sources = plan.sources.map((p) => describePlan(p, options));
   return description;
 }
@@ -65,7 +67,9 @@ export function formatCredentialDescription(d: CredentialDescription, indent = "
     `${indent}  why: ${d.reason}`,
   ];
   for (const [key, value] of Object.entries(d.settings)) lines.push(`${indent}  ${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`);
-  if (d.certificate) {
+  if (d.certificate && d.certificate.thumbprint === undefined) {
+    lines.push(`${indent}  certificate: from ${d.certificate.source} (loaded at the first token request)`);
+  } else if (d.certificate) {
     lines.push(`${indent}  certificate: ${d.certificate.subject}, thumbprint ${d.certificate.thumbprint}, valid ${d.certificate.notBefore} to ${d.certificate.notAfter}, from ${d.certificate.source}`);
   }
   for (const source of d.sources ?? []) lines.push(formatCredentialDescription(source, `${indent}  `));

@@ -1,6 +1,7 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { createClientAssertion, localSigner } from "../certificates/clientAssertion.js";
 import { loadCertificateFile, loadCertificatePem, loadCertificatePfx } from "../certificates/loadClientCertificate.js";
+import { KeyVaultCertificateSource } from "../certificates/keyVaultCertificateSource.js";
 import { describeParsedCertificate, type ParsedCertificate } from "../certificates/parsedCertificate.js";
 import { ConfigurationError } from "../errors.js";
 import type { ClientAuthentication } from "../msal/confidentialClient.js";
@@ -23,7 +24,8 @@ const NAME = "ClientCertificateCredential";
  */
 export class ClientCertificateCredential implements TokenCredential {
   readonly #flow: ServicePrincipalFlow;
-  readonly #certificate: ParsedCertificate;
+  readonly #certificate: () => ParsedCertificate | undefined;
+  readonly #sourceDescription: string;
 
   /**
    * @param tenantId - the Microsoft Entra tenant (directory) id.
@@ -34,20 +36,29 @@ export class ClientCertificateCredential implements TokenCredential {
    * @throws CertificateError (`ERR_CERT_…`) when the certificate cannot be used.
    */
   constructor(tenantId: string, clientId: string, certificate: ClientCertificateSource, options: ClientCertificateCredentialOptions = {}) {
-    const { parsed, authentication } = certificateAuthentication(certificate, clientId, options);
-    this.#certificate = parsed;
+    const { current, description, authentication } = certificateAuthentication(certificate, clientId, options);
+    this.#certificate = current;
+    this.#sourceDescription = description;
     this.#flow = new ServicePrincipalFlow(NAME, tenantId, clientId, authentication, options);
     redactedView(this, () => ({
       tenantId: this.#flow.tenantId,
       clientId: this.#flow.clientId,
       authorityHost: this.#flow.authorityHost,
-      certificate: describeParsedCertificate(this.#certificate),
+      certificate: this.#certificate() === undefined ? this.#sourceDescription : describeParsedCertificate(this.#certificate()!),
     }));
   }
 
-  /** Subject, thumbprint, validity and source of the certificate in use (no key material). */
+  /**
+   * Subject, thumbprint, validity and source of the certificate in use (no key material). Undefined for a Key
+   * Vault certificate until the first token request loads it.
+   */
   get certificate(): Omit<ParsedCertificate, "privateKey"> {
-    return this.#certificate;
+    return this.#certificate() as ParsedCertificate;
+  }
+
+  /** Where the certificate comes from: a file, inline data, a store, or Key Vault. */
+  get certificateSource(): string {
+    return this.#certificate()?.source ?? this.#sourceDescription;
   }
 
   /**
@@ -73,24 +84,36 @@ export function certificateAuthentication(
   source: ClientCertificateSource,
   clientId: string,
   options: Pick<ClientCertificateCredentialOptions, "assertionAlgorithm" | "sendCertificateChain">,
-): { parsed: ParsedCertificate; authentication: ClientAuthentication } {
+): { current: () => ParsedCertificate | undefined; description: string; authentication: ClientAuthentication } {
+  const assertionOptions = (audience: string) => ({
+    clientId,
+    audience,
+    algorithm: options.assertionAlgorithm,
+    sendCertificateChain: options.sendCertificateChain,
+  });
+  if (typeof source === "object" && source !== null && "keyVault" in source && source.keyVault !== undefined) {
+    const keyVault = new KeyVaultCertificateSource(source.keyVault);
+    return {
+      current: () => keyVault.certificate,
+      description: keyVault.description,
+      authentication: {
+        kind: "assertion",
+        getAssertion: async (tokenEndpoint) => {
+          const { certificate, signer } = await keyVault.current();
+          return createClientAssertion(certificate, signer, assertionOptions(tokenEndpoint));
+        },
+      },
+    };
+  }
   const parsed = loadSource(source);
   if (parsed.privateKey === undefined) {
     throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", "certificate", `${NAME}: the certificate has no private key`);
   }
   const signer = localSigner(parsed.privateKey);
   return {
-    parsed,
-    authentication: {
-      kind: "assertion",
-      getAssertion: (tokenEndpoint) =>
-        createClientAssertion(parsed, signer, {
-          clientId,
-          audience: tokenEndpoint,
-          algorithm: options.assertionAlgorithm,
-          sendCertificateChain: options.sendCertificateChain,
-        }),
-    },
+    current: () => parsed,
+    description: parsed.source,
+    authentication: { kind: "assertion", getAssertion: (tokenEndpoint) => createClientAssertion(parsed, signer, assertionOptions(tokenEndpoint)) },
   };
 }
 

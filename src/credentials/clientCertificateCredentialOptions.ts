@@ -1,5 +1,6 @@
 import type { AssertionAlgorithm } from "../certificates/clientAssertion.js";
 import type { ParsedCertificate } from "../certificates/parsedCertificate.js";
+import type { KeyVaultCertificateOptions } from "../certificates/keyVaultCertificateSource.js";
 import type { MultiTenantTokenCredentialOptions } from "./tokenCredentialOptions.js";
 
 /** A PEM or PFX file, detected by content (not by extension). */
@@ -28,8 +29,19 @@ export interface ClientCertificateLoaded {
   parsedCertificate: ParsedCertificate;
 }
 
+/** A certificate in Azure Key Vault: exported with its key, or kept there and used to sign. */
+export interface ClientCertificateKeyVault {
+  keyVault: KeyVaultCertificateOptions;
+}
+
 /** Where a client certificate comes from: a file path, or one of the forms above. */
-export type ClientCertificateSource = string | ClientCertificatePath | ClientCertificatePem | ClientCertificatePfx | ClientCertificateLoaded;
+export type ClientCertificateSource =
+  | string
+  | ClientCertificatePath
+  | ClientCertificatePem
+  | ClientCertificatePfx
+  | ClientCertificateLoaded
+  | ClientCertificateKeyVault;
 
 /** Options of {@link ClientCertificateCredential}. */
 export interface ClientCertificateCredentialOptions extends MultiTenantTokenCredentialOptions {
