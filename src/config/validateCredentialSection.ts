@@ -117,14 +117,14 @@ function expectation(spec: KeySpec): string {
 }
 
 /**
- * Keys that make the choice ambiguous. A secret beside a certificate matters only where a service principal is
- * built (explicitly or by inference); with another kind chosen — say `Azure__credential=managedidentity`
- * over an `appsettings.json` written for a secret — those keys are simply not used.
+ * Keys that make the choice ambiguous. A secret beside a certificate is ambiguous only when the kind is inferred;
+ * with the kind chosen — say `Azure__credential=clientcertificate` or `managedidentity` over an
+ * `appsettings.json` written for a secret — the other keys are simply not used.
  */
 function conflicts(values: Record<string, unknown>, kind: CredentialKind | undefined, path: string, problems: ConfigurationError[]): void {
   const certificates = CERTIFICATE_SOURCES.filter((k) => values[k] !== undefined);
   const servicePrincipal = kind === undefined || kind === "clientsecret" || kind === "clientcertificate";
-  if (servicePrincipal && values.clientSecret !== undefined && certificates.length > 0) {
+  if (kind === undefined && values.clientSecret !== undefined && certificates.length > 0) {
     problems.push(new ConfigurationError("ERR_CONFIG_CONFLICT", `${path}:clientSecret`, `Give clientSecret or a certificate, not both: clientSecret and ${certificates[0]} are set`));
   }
   if (servicePrincipal && certificates.length > 1) {

@@ -192,3 +192,19 @@ describe("createSelfSignedCertificate", () => {
     expect(fromPem.notAfter.getTime() - Date.now()).toBeGreaterThan(9 * 86_400_000);
   });
 });
+
+describe("certificate expiry warning", () => {
+  it("logs a warning with the date for a certificate that expires within 30 days", async () => {
+    const { setLogSink } = await import("../../src/index.js");
+    const lines: string[] = [];
+    const previous = setLogSink((level, message) => lines.push(`${level} ${message}`));
+    try {
+      const notAfter = new Date(Date.now() + 10 * 86_400_000);
+      const soon = createTestCertificate({ notAfter });
+      loadCertificatePem(soon.keyPem + soon.certPem, undefined, "Azure:clientCertificateData");
+      expect(lines.some((l) => l.startsWith("warning") && l.includes("Azure:clientCertificateData") && l.includes(notAfter.toISOString().slice(0, 10)))).toBe(true);
+    } finally {
+      setLogSink(previous);
+    }
+  });
+});
