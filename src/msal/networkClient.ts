@@ -115,6 +115,12 @@ export class MsalNetworkClient implements INetworkModule {
       const delay = retryable ? schedule.nextDelay(outcome instanceof NetworkRequestError ? undefined : outcome.headers["retry-after"]) : undefined;
       if (delay === undefined) {
         if (outcome instanceof NetworkRequestError) throw outcome;
+        if (outcome.status === 429 || outcome.status >= 500) {
+          // Retries are this client's job: msal-node would turn a 429/5xx it sees into its own lock-out of the
+          // request (Retry-After, else 60 s). Thrown instead, with the response recorded for the error.
+          this.#record(options?.correlationId, { status: outcome.status, headers: outcome.headers, body: parseBody(outcome.text) ?? outcome.text.slice(0, 500) });
+          throw new NetworkRequestError(`${new URL(url).origin} answered HTTP ${outcome.status}`, "ERR_HTTP_STATUS", { status: outcome.status });
+        }
         return this.#response<T>(url, outcome, options?.correlationId);
       }
       await sleep(delay);
@@ -142,7 +148,7 @@ export class MsalNetworkClient implements INetworkModule {
 
   #response<T>(url: string, outcome: { status: number; headers: Record<string, string>; text: string }, correlationId: string | undefined): NetworkResponse<T> {
     const body = parseBody(outcome.text);
-    if (outcome.status >= 400) this.#record(correlationId, { status: outcome.status, headers: outcome.headers, body: body ?? outcome.text.slice(0, 500) });
+    if (outcome.status >= 400 || body === undefined) this.#record(correlationId, { status: outcome.status, headers: outcome.headers, body: body ?? outcome.text.slice(0, 500) });
     if (body === undefined) {
       throw new NetworkRequestError(`${new URL(url).origin} answered HTTP ${outcome.status} with a body that is not JSON`, "ERR_INVALID_RESPONSE", { status: outcome.status });
     }

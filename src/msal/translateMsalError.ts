@@ -28,9 +28,16 @@ export function translateMsalError(error: unknown, credentialName: string, recor
   if (recorded !== undefined && entra !== undefined) {
     return new AuthenticationError(recorded.status, entra, { cause: error });
   }
+  if (recorded !== undefined) {
+    return new AuthenticationError(recorded.status, { error: "invalid_response", errorDescription: `${credentialName}: the authority answered HTTP ${recorded.status} with a body that is not an Entra ID error` }, { cause: error });
+  }
+  const msalCode = (error as { errorCode?: string }).errorCode;
+  if (msalCode === "network_error" || msalCode === "token_parsing_error") {
+    return new AuthenticationError(0, { error: "network_error", errorDescription: `${credentialName}: the authority could not be reached or its answer could not be read (${msalCode})` }, { cause: error });
+  }
   const network = findNetworkError(error);
   if (network !== undefined) {
-    const status = recorded?.status ?? 0;
+    const status = 0;
     return new AuthenticationError(
       status,
       { error: status === 0 ? "network_error" : "invalid_response", errorDescription: `${credentialName}: ${network.message}` },

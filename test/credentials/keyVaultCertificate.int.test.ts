@@ -44,7 +44,7 @@ describe("client certificates from Key Vault, through the real Azure SDK Key Vau
     expect(emu.verifyAccessToken(token.token).appid).toBe(APP);
     expect(emu.keyVaultRequests({ operation: "sign", name: "signing" }).length).toBeGreaterThanOrEqual(1);
     expect(emu.keyVaultRequests({ operation: "getSecret", name: "signing" })).toHaveLength(0);
-    expect(credential.certificate.privateKey).toBeUndefined();
+    expect((credential.certificate as { privateKey?: unknown }).privateKey).toBeUndefined();
     expect(emu.tokenRequests({ clientId: APP }).at(-1)?.assertionHeader?.["x5t#S256"]).toBe(version.x5tS256);
   });
 

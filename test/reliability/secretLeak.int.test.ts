@@ -16,6 +16,7 @@ import {
   setLogSink,
   UsernamePasswordCredential,
   type LogLevel,
+  type TokenCredential,
   type LogSink,
 } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
@@ -84,7 +85,7 @@ describe("secret-leak proof", () => {
 
   it("exercises every credential kind, success and failure", async () => {
     const pfxPath = writeFile(dir, "leak.pfx", createPfx(cert, PFX_PASSWORD));
-    const credentials = [
+    const credentials: TokenCredential[] = [
       new ClientSecretCredential(emu.tenantId, APP, SECRET, common()),
       new ClientSecretCredential(emu.tenantId, APP, WRONG_SECRET, common()),
       new ClientCertificateCredential(emu.tenantId, APP, { certificatePath: pfxPath, certificatePassword: PFX_PASSWORD }, { ...common(), sendCertificateChain: true }),
