@@ -9,7 +9,7 @@ import { UndiciNetworkModule, setManagedIdentityEnvironment } from "./emulatorTe
 const ARC_DIR = "/var/opt/azcmagent/tokens/";
 const USER_ASSIGNED = "a05fc2a3-0000-4000-8000-0000000000c1";
 
-describe.skipIf(process.platform !== "linux")("managed identity: Azure Arc", () => {
+describe("managed identity: Azure Arc", () => {
   let emu: Emulator;
   let restore: () => void;
   let networkClient: UndiciNetworkModule;
