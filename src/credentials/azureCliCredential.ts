@@ -1,9 +1,10 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
-import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
+import { TokenFrontCache } from "../cache/tokenFrontCache.js";
 import { ConfigurationError, CredentialUnavailableError } from "../errors.js";
-import { checkTenantId, resolveTenantId } from "../msal/authorityHosts.js";
+import { checkTenantId } from "../msal/authorityHosts.js";
 import type { AzureCliCredentialOptions } from "./azureCliCredentialOptions.js";
-import { checkCliScope, runDeveloperCli } from "./developerCliProcess.js";
+import { cliGetToken, runDeveloperCli } from "./developerCliProcess.js";
+export { singleScope } from "./developerCliProcess.js";
 import { redactedView } from "./redaction.js";
 
 const NAME = "AzureCliCredential";
@@ -38,13 +39,7 @@ export class AzureCliCredential implements TokenCredential {
    * @param scopes - exactly one scope.
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    const scope = singleScope(scopes, NAME);
-    checkCliScope(scope, NAME);
-    const tenantId = this.#tenantId === undefined && options.tenantId === undefined
-      ? undefined
-      : resolveTenantId(this.#tenantId ?? options.tenantId!, options.tenantId, this.#allowedTenants, NAME);
-    const key = tokenCacheKey([scope], tenantId ?? "", options.claims);
-    return this.#cache.get(key, () => this.#run(scope, tenantId), options.abortSignal as AbortSignal | undefined);
+    return cliGetToken(NAME, this.#cache, this.#tenantId, this.#allowedTenants, scopes, options, (scope, tenantId) => this.#run(scope, tenantId));
   }
 
   async #run(scope: string, tenantId: string | undefined): Promise<AccessToken> {
@@ -88,13 +83,4 @@ export function parseAzOutput(stdout: string): AccessToken {
     throw new CredentialUnavailableError(`${NAME}: 'az account get-access-token' printed no readable expiry`);
   }
   return { token: parsed.accessToken, expiresOnTimestamp, tokenType: "Bearer" };
-}
-
-/** @internal Developer CLIs take exactly one scope. */
-export function singleScope(scopes: string | string[], credentialName: string): string {
-  const list = typeof scopes === "string" ? [scopes] : scopes;
-  if (list.length !== 1 || typeof list[0] !== "string" || list[0].length === 0) {
-    throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${credentialName}: exactly one scope is required`);
-  }
-  return list[0];
 }

@@ -1,10 +1,9 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
-import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
+import { TokenFrontCache } from "../cache/tokenFrontCache.js";
 import { CredentialUnavailableError } from "../errors.js";
-import { checkTenantId, resolveTenantId } from "../msal/authorityHosts.js";
+import { checkTenantId } from "../msal/authorityHosts.js";
 import type { AzureDeveloperCliCredentialOptions } from "./azureDeveloperCliCredentialOptions.js";
-import { singleScope } from "./azureCliCredential.js";
-import { checkCliScope, runDeveloperCli } from "./developerCliProcess.js";
+import { cliGetToken, runDeveloperCli } from "./developerCliProcess.js";
 import { redactedView } from "./redaction.js";
 
 const NAME = "AzureDeveloperCliCredential";
@@ -34,13 +33,7 @@ export class AzureDeveloperCliCredential implements TokenCredential {
    * @param scopes - exactly one scope.
    */
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
-    const scope = singleScope(scopes, NAME);
-    checkCliScope(scope, NAME);
-    const tenantId = this.#tenantId === undefined && options.tenantId === undefined
-      ? undefined
-      : resolveTenantId(this.#tenantId ?? options.tenantId!, options.tenantId, this.#allowedTenants, NAME);
-    const key = tokenCacheKey([scope], tenantId ?? "", options.claims);
-    return this.#cache.get(key, () => this.#run(scope, tenantId), options.abortSignal as AbortSignal | undefined);
+    return cliGetToken(NAME, this.#cache, this.#tenantId, this.#allowedTenants, scopes, options, (scope, tenantId) => this.#run(scope, tenantId));
   }
 
   async #run(scope: string, tenantId: string | undefined): Promise<AccessToken> {

@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
+import type { AccessToken, GetTokenOptions } from "@azure/core-auth";
+import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
 import { ConfigurationError, CredentialUnavailableError } from "../errors.js";
+import { resolveTenantId } from "../msal/authorityHosts.js";
 
 /** @internal The outcome of a developer tool run. */
 export interface CliRunResult {
@@ -67,4 +70,33 @@ export function checkCliScope(scope: string, credentialName: string): void {
   if (!/^[0-9a-zA-Z\-_.:/]+$/.test(scope)) {
     throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${credentialName}: invalid scope '${scope.slice(0, 100)}': only letters, digits, '-', '_', '.', ':' and '/' are allowed`);
   }
+}
+
+/** @internal What the developer-CLI credentials share: one scope, checked; the tenant rules; the front cache. */
+export function cliGetToken(
+  credentialName: string,
+  cache: TokenFrontCache,
+  configuredTenantId: string | undefined,
+  allowedTenants: readonly string[],
+  scopes: string | string[],
+  options: GetTokenOptions,
+  run: (scope: string, tenantId: string | undefined) => Promise<AccessToken>,
+): Promise<AccessToken> {
+  const scope = singleScope(scopes, credentialName);
+  checkCliScope(scope, credentialName);
+  const tenantId =
+    configuredTenantId === undefined && options.tenantId === undefined
+      ? undefined
+      : resolveTenantId(configuredTenantId ?? options.tenantId!, options.tenantId, allowedTenants, credentialName);
+  const key = tokenCacheKey([scope], tenantId ?? "", options.claims);
+  return cache.get(key, () => run(scope, tenantId), options.abortSignal as AbortSignal | undefined);
+}
+
+/** @internal Developer CLIs take exactly one scope. */
+export function singleScope(scopes: string | string[], credentialName: string): string {
+  const list = typeof scopes === "string" ? [scopes] : scopes;
+  if (list.length !== 1 || typeof list[0] !== "string" || list[0].length === 0) {
+    throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${credentialName}: exactly one scope is required`);
+  }
+  return list[0];
 }
