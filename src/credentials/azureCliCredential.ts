@@ -4,7 +4,6 @@ import { ConfigurationError, CredentialUnavailableError } from "../errors.js";
 import { checkTenantId } from "../msal/authorityHosts.js";
 import type { AzureCliCredentialOptions } from "./azureCliCredentialOptions.js";
 import { cliGetToken, runDeveloperCli } from "./developerCliProcess.js";
-export { singleScope } from "./developerCliProcess.js";
 import { redactedView } from "./redaction.js";
 
 const NAME = "AzureCliCredential";

@@ -9,7 +9,7 @@ import { MsalNetworkClient, type NetworkOptions } from "../msal/networkClient.js
 import { networkContext } from "../msal/networkContext.js";
 import { managedIdentityRetryStatuses } from "../msal/retryPolicy.js";
 import { translateMsalError } from "../msal/translateMsalError.js";
-import { singleScope } from "./azureCliCredential.js";
+import { singleScope } from "./developerCliProcess.js";
 import type { ManagedIdentityCredentialOptions } from "./managedIdentityCredentialOptions.js";
 import { redactedView } from "./redaction.js";
 
