@@ -122,7 +122,7 @@ async function waitForPort(port, timeoutMs) {
 }
 
 /** A CA and a server certificate it signed for 127.0.0.1 / localhost; keys from node:crypto (fast), X.509 by node-forge. */
-function serverCertificate() {
+export function serverCertificate() {
   const caKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
   const serverKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
   const caName = [{ name: "commonName", value: "azure-credential-factory samples CA" }];
