@@ -14,8 +14,14 @@ export interface RedisTokenCacheOptions {
   keyPrefix?: string;
   /** 32-byte key (or its base64) encrypting entries with AES-256-GCM; plaintext JSON without it. */
   encryptionKey?: Buffer | string;
-  /** How long one replica may hold the fetch lock, in ms. @default 5000 */
+  /**
+   * Lifetime of the fetch lock, in ms. The replica that holds it renews it every third of this while its
+   * request runs, so a slow token request keeps the lock and a crashed replica loses it after this long.
+   * @default 5000
+   */
   lockTtlMs?: number;
+  /** The longest a replica waits for another replica's token before fetching one itself, in ms. @default 30000 */
+  maxWaitMs?: number;
   /** How often waiting replicas look for the fetched token, in ms. @default 25 */
   pollIntervalMs?: number;
   /** After a Redis failure, use only the in-process cache for this long, in ms. @default 30000 */
@@ -28,6 +34,7 @@ interface RedisLike {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, options: { NX?: boolean; PX?: number }): Promise<string | null>;
   del(key: string): Promise<number>;
+  pExpire(key: string, ms: number): Promise<number>;
   quit(): Promise<unknown>;
   on(event: "error", listener: (error: Error) => void): unknown;
 }
@@ -41,7 +48,9 @@ interface Entry {
 /**
  * @internal A distributed layer under the front cache. A replica that needs a token first reads Redis; if no
  * usable token is there, one replica takes a short lock (`SET NX PX`) and fetches while the others poll for its
- * result, so all replicas together make one token request per scope and refresh. Redis down → the layer steps
+ * result, so all replicas together make one token request per scope and refresh. The holder renews the lock
+ * while its request runs (a slow identity provider does not hand the lock to a second replica); waiters wait
+ * while the lock lives and take it over when it lapses (its holder crashed) or when its holder failed. Redis down → the layer steps
  * aside (a warning, then the in-process cache alone) and retries later; an outage of Redis is never an outage
  * of authentication.
  */
@@ -69,6 +78,7 @@ export class RedisTokenCache {
       url: options.url,
       keyPrefix: options.keyPrefix ?? "azure-credential-factory:",
       lockTtlMs: options.lockTtlMs ?? 5000,
+      maxWaitMs: options.maxWaitMs ?? 30_000,
       pollIntervalMs: options.pollIntervalMs ?? 25,
       retryAfterFailureMs: options.retryAfterFailureMs ?? 30_000,
     };
@@ -97,7 +107,7 @@ export class RedisTokenCache {
       if ((await client.set(lockKey, owner, { NX: true, PX: this.#options.lockTtlMs })) === "OK") {
         return await this.#fetchAndStore(client, entryKey, lockKey, owner, fetch);
       }
-      const deadline = Date.now() + this.#options.lockTtlMs;
+      const deadline = Date.now() + this.#options.maxWaitMs;
       while (Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, this.#options.pollIntervalMs));
         const fresh = await this.#read(client, entryKey);
@@ -106,6 +116,7 @@ export class RedisTokenCache {
           return await this.#fetchAndStore(client, entryKey, lockKey, owner, fetch);
         }
       }
+      logger.warning(`Waited ${this.#options.maxWaitMs} ms for another replica's token; fetching it here`);
       return await fetch();
     } catch (error) {
       if ((error as { code?: string }).code?.startsWith("ERR_")) throw error;
@@ -121,6 +132,13 @@ export class RedisTokenCache {
   }
 
   async #fetchAndStore(client: RedisLike, entryKey: string, lockKey: string, owner: string, fetch: () => Promise<AccessToken>): Promise<AccessToken> {
+    const renew = setInterval(() => {
+      void client
+        .get(lockKey)
+        .then((holder) => (holder === owner ? client.pExpire(lockKey, this.#options.lockTtlMs) : 0))
+        .catch(() => undefined);
+    }, Math.max(10, Math.floor(this.#options.lockTtlMs / 3)));
+    renew.unref();
     try {
       const fetched = await fetch();
       const token = { ...fetched, refreshAfterTimestamp: computeRefreshAt(fetched) };
@@ -128,6 +146,7 @@ export class RedisTokenCache {
       if (ttl > 1000) await client.set(entryKey, this.#encode(token), { PX: ttl });
       return token;
     } finally {
+      clearInterval(renew);
       if ((await client.get(lockKey).catch(() => null)) === owner) await client.del(lockKey).catch(() => 0);
     }
   }
@@ -200,11 +219,16 @@ function usable(token: AccessToken, forceRefresh: boolean): boolean {
   return token.refreshAfterTimestamp !== undefined && now < token.refreshAfterTimestamp;
 }
 
-/** Every command rejects after `ms`: a Redis that stops answering must not stall token acquisition. */
+/**
+ * Every command rejects after `ms`: a Redis that stops answering must not stall token acquisition. The
+ * rejection waits one turn of the event loop (`setImmediate` runs after I/O callbacks), so a process whose
+ * loop was blocked longer than `ms` — a cold start on a busy machine — takes the answer that did arrive
+ * instead of reporting a timeout.
+ */
 function withTimeouts(client: RedisLike, ms: number): RedisLike {
   const limit = <T>(p: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+      const timer = setTimeout(() => setImmediate(() => reject(new Error(`Redis did not answer within ${ms} ms`))), ms);
       p.then(
         (v) => {
           clearTimeout(timer);
@@ -221,6 +245,7 @@ function withTimeouts(client: RedisLike, ms: number): RedisLike {
     get: (key) => limit(client.get(key)),
     set: (key, value, options) => limit(client.set(key, value, options)),
     del: (key) => limit(client.del(key)),
+    pExpire: (key, ms) => limit(client.pExpire(key, ms)),
     quit: () => limit(client.quit()),
     on: (event, listener) => client.on(event, listener),
   };

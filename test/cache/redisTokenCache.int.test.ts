@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn as execFileChild } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { createClient } from "redis";
@@ -24,23 +24,76 @@ describe("Redis-shared token cache (real redis-server, dist build)", () => {
     await Promise.all([emu.stop(), redis.stop()]);
   });
 
+  const childEnv = (scope: string, env: Record<string, string>) => ({
+    PATH: process.env.PATH,
+    T_TENANT: emu.tenantId,
+    T_CLIENT: CLIENT_ID,
+    T_SECRET: SECRET,
+    T_AUTHORITY: emu.authorityHost,
+    T_CA: caFile,
+    T_SCOPE: scope,
+    AZURE_LOG_LEVEL: "warning",
+    ...env,
+  });
+  const warnings: string[] = [];
   const replica = async (scope: string, env: Record<string, string>) => {
-    const { stdout } = await run(process.execPath, ["test/cache/redisChild.mjs"], {
-      env: { PATH: process.env.PATH, T_TENANT: emu.tenantId, T_CLIENT: CLIENT_ID, T_SECRET: SECRET, T_AUTHORITY: emu.authorityHost, T_CA: caFile, T_SCOPE: scope, AZURE_LOG_LEVEL: "error", ...env },
-      timeout: 30_000,
-    });
+    const { stdout, stderr } = await run(process.execPath, ["test/cache/redisChild.mjs"], { env: childEnv(scope, env), timeout: 60_000 });
+    if (stderr.trim()) warnings.push(stderr.trim());
     return (JSON.parse(stdout) as { token: string }).token;
   };
+  const credentialFor = (tokenCache: { type: "redis"; url: string; lockTtlMs?: number }) =>
+    new ClientSecretCredential(emu.tenantId, CLIENT_ID, SECRET, { authorityHost: emu.authorityHost, disableInstanceDiscovery: true, caCertificates: emu.caCertificatePem, tokenCache });
 
   it("16 processes sharing Redis make one token request for a scope (16 without it)", async () => {
     const shared = "api://shared-scope/.default";
+    warnings.length = 0;
     const tokens = await Promise.all(Array.from({ length: 16 }, () => replica(shared, { T_REDIS: redis.url })));
+    expect(warnings, "no replica stepped aside from Redis or gave up waiting").toEqual([]);
     expect(new Set(tokens).size).toBe(1);
     expect(emu.tokenRequests({ clientId: CLIENT_ID, scope: shared }).length).toBe(1);
     const alone = "api://unshared-scope/.default";
     await Promise.all(Array.from({ length: 16 }, () => replica(alone, {})));
     expect(emu.tokenRequests({ clientId: CLIENT_ID, scope: alone }).length).toBe(16);
   }, 180_000);
+
+  it("a token request slower than the lock lifetime keeps the lock: still one request", async () => {
+    const scope = "api://slow-issuer/.default";
+    emu.fault({ latencyMs: 1500 });
+    const [a, b] = [credentialFor({ type: "redis", url: redis.url, lockTtlMs: 300 }), credentialFor({ type: "redis", url: redis.url, lockTtlMs: 300 })];
+    try {
+      const first = a.getToken(scope);
+      await new Promise((r) => setTimeout(r, 200)); // a holds the lock and waits on the emulator
+      const tokens = await Promise.all([first, b.getToken(scope)]);
+      expect(tokens[0]?.token).toBe(tokens[1]?.token);
+      expect(emu.tokenRequests({ clientId: CLIENT_ID, scope }).length).toBe(1);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("a replica that dies holding the lock loses it after lockTtlMs; a waiting replica fetches", async () => {
+    const scope = "api://crashed-holder/.default";
+    emu.fault({ latencyMs: 20_000 });
+    const child = execFileChild(process.execPath, ["test/cache/redisChild.mjs"], { env: childEnv(scope, { T_REDIS: redis.url, T_LOCK_TTL: "1000" }), stdio: "ignore" });
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const deadline = Date.now() + 30_000;
+      while (emu.tokenRequests({ clientId: CLIENT_ID, scope }).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect((await client.keys("azure-credential-factory:*:lock")).length).toBe(1);
+      child.kill("SIGKILL");
+      const credential = credentialFor({ type: "redis", url: redis.url });
+      const started = Date.now();
+      const token = await credential.getToken(scope);
+      await credential.close();
+      expect(emu.verifyAccessToken(token.token).aud).toBe("api://crashed-holder");
+      expect(Date.now() - started).toBeLessThan(10_000); // well under maxWaitMs (30 s): the lapsed lock was taken over
+      expect(emu.tokenRequests({ clientId: CLIENT_ID, scope }).length).toBe(2);
+    } finally {
+      child.kill("SIGKILL");
+      await client.quit();
+    }
+  }, 60_000);
 
   it("stores entries encrypted when an encryption key is given", async () => {
     const scope = "api://encrypted-scope/.default";
