@@ -49,6 +49,9 @@ export function parseCertificateBytes(bytes: Buffer, password: string | undefine
   throw new CertificateError("ERR_CERT_FORMAT", path, "The data is neither PEM nor PFX/PKCS#12");
 }
 
+/** Certificate files (PEM or PFX, with a chain) are a few KB; anything past this is not one. */
+const MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024;
+
 function readCertificateFile(filePath: string, path: string): Buffer {
   let stats;
   try {
@@ -62,6 +65,13 @@ function readCertificateFile(filePath: string, path: string): Buffer {
   }
   if (stats.isDirectory()) {
     throw new CertificateError("ERR_CERT_IS_DIRECTORY", path, `'${filePath}' is a directory, not a certificate file`);
+  }
+  if (!stats.isFile()) {
+    // A FIFO or a device (/dev/zero) would block or read without end.
+    throw new CertificateError("ERR_CERT_READ", path, `'${filePath}' is not a regular file (a pipe, socket or device); give the path of a certificate file`);
+  }
+  if (stats.size > MAX_CERTIFICATE_FILE_BYTES) {
+    throw new CertificateError("ERR_CERT_READ", path, `'${filePath}' is ${stats.size} bytes; a certificate file is a few kilobytes (at most ${MAX_CERTIFICATE_FILE_BYTES})`);
   }
   try {
     return readFileSync(filePath);

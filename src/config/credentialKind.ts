@@ -1,10 +1,10 @@
 import { CREDENTIAL_KINDS, type CredentialKind } from "./credentialSectionSchema.js";
 
-const ALIASES: Record<string, CredentialKind> = {
+const ALIASES: Readonly<Record<string, CredentialKind>> = Object.freeze({
   defaultazure: "default",
   chainedtoken: "chained",
   managedidentityfederated: "managedidentityasfederatedidentity",
-};
+});
 
 /**
  * The canonical kind of a `credential` value: case-insensitive, with .NET's `CredentialSource` spellings
@@ -13,5 +13,5 @@ const ALIASES: Record<string, CredentialKind> = {
 export function toCredentialKind(value: string): CredentialKind | undefined {
   const key = value.trim().toLowerCase().replace(/[\s_-]/g, "").replace(/credential$/, "");
   if ((CREDENTIAL_KINDS as readonly string[]).includes(key)) return key as CredentialKind;
-  return ALIASES[key];
+  return Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined; // not `constructor` & co. from the prototype
 }

@@ -121,7 +121,7 @@ export function commonOptions(settings: CredentialSettings): {
   tokenCache?: TokenCacheOptions;
 } {
   const v = settings.values;
-  const cloud = typeof v.azureCloud === "string" ? CLOUD_HOSTS[v.azureCloud] : undefined;
+  const cloud = typeof v.azureCloud === "string" && Object.hasOwn(CLOUD_HOSTS, v.azureCloud) ? CLOUD_HOSTS[v.azureCloud] : undefined;
   let caCertificates: string | undefined;
   if (typeof v.caCertificatesPath === "string") {
     try {
