@@ -24,6 +24,11 @@ export interface RedisTokenCacheOptions {
   maxWaitMs?: number;
   /** How often waiting replicas look for the fetched token, in ms. @default 25 */
   pollIntervalMs?: number;
+  /**
+   * How long one Redis command (or the connection) may take before the cache steps aside for this call, in ms.
+   * @default 2000
+   */
+  commandTimeoutMs?: number;
   /** After a Redis failure, use only the in-process cache for this long, in ms. @default 30000 */
   retryAfterFailureMs?: number;
 }
@@ -79,6 +84,7 @@ export class RedisTokenCache {
       keyPrefix: options.keyPrefix ?? "azure-credential-factory:",
       lockTtlMs: options.lockTtlMs ?? 5000,
       maxWaitMs: options.maxWaitMs ?? 30_000,
+      commandTimeoutMs: options.commandTimeoutMs ?? 2000,
       pollIntervalMs: options.pollIntervalMs ?? 25,
       retryAfterFailureMs: options.retryAfterFailureMs ?? 30_000,
     };
@@ -189,10 +195,10 @@ export class RedisTokenCache {
       } catch {
         throw new ConfigurationError("ERR_CONFIG_DEPENDENCY", "tokenCache", "tokenCache type 'redis' needs the redis package: npm install redis");
       }
-      const client = redis.createClient({ url: this.#options.url, disableOfflineQueue: true, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+      const client = redis.createClient({ url: this.#options.url, disableOfflineQueue: true, socket: { connectTimeout: this.#options.commandTimeoutMs, reconnectStrategy: false } });
       client.on("error", () => undefined);
       await client.connect();
-      return withTimeouts(client, 2000);
+      return withTimeouts(client, this.#options.commandTimeoutMs);
     })();
     return this.#client.catch((error: unknown) => {
       this.#client = undefined;

@@ -1,7 +1,6 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
-import { Agent, request } from "undici";
-import { rootCertificates } from "node:tls";
 import { AuthenticationError, CredentialUnavailableError } from "../errors.js";
+import { sendHttp, type HttpAnswer } from "../msal/httpTransport.js";
 import { ClientAssertionCredential } from "./clientAssertionCredential.js";
 import { redactedView } from "./redaction.js";
 import { requireString } from "./servicePrincipalFlow.js";
@@ -34,13 +33,11 @@ export class AzurePipelinesCredential implements TokenCredential {
     requireString(serviceConnectionId, "serviceConnectionId", NAME);
     requireString(systemAccessToken, "systemAccessToken", NAME);
     const env = options.env ?? process.env;
-    const ca = options.caCertificates === undefined ? undefined : [...rootCertificates, ...[options.caCertificates].flat()];
-    const dispatcher = new Agent({ connect: ca ? { ca } : undefined });
     this.#serviceConnectionId = serviceConnectionId;
     this.#inner = new ClientAssertionCredential(
       tenantId,
       clientId,
-      () => requestOidcToken(env.SYSTEM_OIDCREQUESTURI, serviceConnectionId, systemAccessToken, dispatcher, options.requestTimeoutMs ?? 30_000),
+      () => requestOidcToken(env.SYSTEM_OIDCREQUESTURI, serviceConnectionId, systemAccessToken, options.caCertificates, options.requestTimeoutMs ?? 30_000),
       options,
     );
     redactedView(this, () => ({ serviceConnectionId: this.#serviceConnectionId }));
@@ -55,34 +52,34 @@ export class AzurePipelinesCredential implements TokenCredential {
   }
 }
 
-async function requestOidcToken(oidcRequestUri: string | undefined, serviceConnectionId: string, systemAccessToken: string, dispatcher: Agent, timeoutMs: number): Promise<string> {
+async function requestOidcToken(oidcRequestUri: string | undefined, serviceConnectionId: string, systemAccessToken: string, caCertificates: string | string[] | undefined, timeoutMs: number): Promise<string> {
   if (!oidcRequestUri) {
     throw new CredentialUnavailableError(`${NAME}: SYSTEM_OIDCREQUESTURI is not set; this is not an Azure Pipelines job (or the task does not expose it)`);
   }
   const url = new URL(oidcRequestUri);
   url.searchParams.set("api-version", "7.1");
   url.searchParams.set("serviceConnectionId", serviceConnectionId);
-  let response;
+  let response: HttpAnswer;
   try {
-    response = await request(url, {
+    response = await sendHttp(url, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${systemAccessToken}`, "x-tfs-fedauthredirect": "Suppress" },
-      dispatcher,
-      signal: AbortSignal.timeout(timeoutMs),
+      caCertificates,
+      timeoutMs,
     });
   } catch (cause) {
     throw new CredentialUnavailableError(`${NAME}: the OIDC endpoint ${url.origin} is not reachable (${(cause as Error).message})`);
   }
-  const text = await response.body.text();
+  const text = response.text;
   let body: { oidcToken?: unknown; message?: unknown } | undefined;
   try {
     body = JSON.parse(text);
   } catch {
     body = undefined;
   }
-  if (response.statusCode !== 200 || typeof body?.oidcToken !== "string") {
-    const detail = typeof body?.message === "string" ? body.message.slice(0, 300) : `HTTP ${response.statusCode}`;
-    throw new AuthenticationError(response.statusCode, {
+  if (response.status !== 200 || typeof body?.oidcToken !== "string") {
+    const detail = typeof body?.message === "string" ? body.message.slice(0, 300) : `HTTP ${response.status}`;
+    throw new AuthenticationError(response.status, {
       error: "oidc_token_request_failed",
       errorDescription: `${NAME}: the OIDC endpoint refused to issue a token for service connection ${serviceConnectionId}: ${detail}. Check the service connection id and that System.AccessToken is passed to the task.`,
     });

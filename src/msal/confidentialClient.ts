@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { ConfidentialClientApplication, type AuthenticationResult, type Configuration, type ICachePlugin } from "@azure/msal-node";
+import type { AuthenticationResult, ConfidentialClientApplication, Configuration, ICachePlugin } from "@azure/msal-node";
+import { msalNode } from "./msalNode.js";
 import type { AccessToken } from "@azure/core-auth";
 import { AuthenticationError } from "../errors.js";
 import { msalLoggerOptions } from "./msalLogging.js";
@@ -95,7 +96,7 @@ export class ConfidentialClient {
   #app(enableCae: boolean): ConfidentialClientApplication {
     let app = this.#apps.get(enableCae);
     if (app === undefined) {
-      app = new ConfidentialClientApplication(this.#configuration(enableCae));
+      app = new (msalNode().ConfidentialClientApplication)(this.#configuration(enableCae));
       this.#apps.set(enableCae, app);
     }
     return app;

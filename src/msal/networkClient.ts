@@ -1,7 +1,6 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
-import { rootCertificates } from "node:tls";
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import { setTimeout as sleep } from "node:timers/promises";
+import { sendHttp } from "./httpTransport.js";
 import { networkContext } from "./networkContext.js";
 import { RetrySchedule, tokenEndpointRetryStatuses, type RetryOptions } from "./retryPolicy.js";
 
@@ -41,12 +40,12 @@ export class NetworkRequestError extends Error {
 const MAX_RECORDED = 64;
 
 /**
- * The msal-node network client: undici with the CA certificates given, and `HTTPS_PROXY`/`NO_PROXY`
- * honoured. It keeps the last error responses by correlation id, so errors can carry Entra's status,
+ * The msal-node network client: Node's https with the CA certificates given (pooled per CA set), and
+ * `HTTPS_PROXY`/`NO_PROXY` honoured. It keeps the last error responses by correlation id, so errors can carry Entra's status,
  * AADSTS codes and trace id even where msal-node drops them.
  */
 export class MsalNetworkClient implements INetworkModule {
-  readonly #dispatcher: Dispatcher;
+  readonly #caCertificates: string | string[] | undefined;
   readonly #timeoutMs: number;
   readonly #errors = new Map<string, RecordedErrorResponse>();
   readonly #retry: RetryOptions;
@@ -60,7 +59,7 @@ export class MsalNetworkClient implements INetworkModule {
   constructor(options: NetworkOptions = {}, retryStatuses: (status: number) => boolean = tokenEndpointRetryStatuses) {
     this.#retry = options.retryOptions ?? {};
     this.#retryStatuses = retryStatuses;
-    this.#dispatcher = dispatcherFor(options.caCertificates);
+    this.#caCertificates = options.caCertificates;
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
@@ -101,12 +100,12 @@ export class MsalNetworkClient implements INetworkModule {
   async #send<T>(method: "GET" | "POST", url: string, options: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
     const context = networkContext.getStore();
     const schedule = new RetrySchedule(context?.retryOptions ?? this.#retry, this.#retryStatuses);
-    const dispatcher = context?.caCertificates === undefined ? this.#dispatcher : dispatcherFor(context.caCertificates);
+    const caCertificates = context?.caCertificates ?? this.#caCertificates;
     const timeoutMs = timeout ?? context?.requestTimeoutMs ?? this.#timeoutMs;
     for (;;) {
       let outcome: { status: number; headers: Record<string, string>; text: string } | NetworkRequestError;
       try {
-        outcome = await this.#attempt(method, url, options, Math.min(timeoutMs, Math.max(1, schedule.remainingMs())), dispatcher);
+        outcome = await this.#attempt(method, url, options, Math.min(timeoutMs, Math.max(1, schedule.remainingMs())), caCertificates);
       } catch (error) {
         outcome = error as NetworkRequestError;
       }
@@ -127,20 +126,9 @@ export class MsalNetworkClient implements INetworkModule {
     }
   }
 
-  async #attempt(method: "GET" | "POST", url: string, options: NetworkRequestOptions | undefined, timeoutMs: number, dispatcher: Dispatcher): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  async #attempt(method: "GET" | "POST", url: string, options: NetworkRequestOptions | undefined, timeoutMs: number, caCertificates: string | string[] | undefined): Promise<{ status: number; headers: Record<string, string>; text: string }> {
     try {
-      const response = await request(url, {
-        method,
-        headers: options?.headers,
-        body: method === "POST" ? (options?.body ?? "") : undefined,
-        dispatcher,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const headers = flattenHeaders(response.headers);
-      const text = await response.body.text();
-      return { status: response.statusCode, headers, text };
+      return await sendHttp(url, { method, headers: options?.headers, body: options?.body, timeoutMs, caCertificates });
     } catch (cause) {
       throw toNetworkError(url, cause);
     }
@@ -172,43 +160,8 @@ function parseBody(text: string): unknown {
   }
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return flat;
-}
-
 function toNetworkError(url: string, cause: unknown): NetworkRequestError {
   const code = (cause as { code?: string }).code ?? (cause as { name?: string }).name ?? "ERR_NETWORK";
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new NetworkRequestError(`Request to ${new URL(url).origin} failed: ${reason}`, code, { cause });
-}
-
-function hasProxyEnvironment(): boolean {
-  const env = process.env;
-  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
-}
-
-function createDispatcher(ca: string | string[] | undefined): Dispatcher {
-  const connect = ca === undefined ? undefined : { ca: withSystemRoots(ca) };
-  return hasProxyEnvironment() ? new EnvHttpProxyAgent({ connect, requestTls: connect, proxyTls: connect }) : new Agent({ connect });
-}
-
-const sharedDispatchers = new Map<string, Dispatcher>();
-
-/** One pooled dispatcher per CA set (and one for Node's own roots), shared by every client of the process. */
-function dispatcherFor(ca: string | string[] | undefined): Dispatcher {
-  const key = ca === undefined ? "" : [ca].flat().join("\n");
-  let dispatcher = sharedDispatchers.get(key);
-  if (dispatcher === undefined) {
-    dispatcher = createDispatcher(ca);
-    sharedDispatchers.set(key, dispatcher);
-  }
-  return dispatcher;
-}
-
-function withSystemRoots(ca: string | string[]): string[] {
-  return [...rootCertificates, ...(Array.isArray(ca) ? ca : [ca])];
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { PublicClientApplication, type AccountInfo, type AuthenticationResult, type ICachePlugin } from "@azure/msal-node";
+import type { AccountInfo, AuthenticationResult, ICachePlugin, PublicClientApplication } from "@azure/msal-node";
+import { msalNode } from "./msalNode.js";
 import type { AccessToken } from "@azure/core-auth";
 import { AuthenticationRequiredError } from "../errors.js";
 import { toAccessToken } from "./confidentialClient.js";
@@ -114,7 +115,7 @@ export class PublicClient {
     let app = this.#apps.get(enableCae);
     if (app === undefined) {
       const s = this.#settings;
-      app = new PublicClientApplication({
+      app = new (msalNode().PublicClientApplication)({
         auth: {
           clientId: s.clientId,
           authority: `${s.authorityHost}/${s.tenantId}`,
