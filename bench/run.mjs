@@ -1,5 +1,6 @@
 // npm run bench: this library vs @azure/identity 4.13, side by side against the emulator, in one run.
-import { execFile } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -36,7 +37,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 const add = (metric, acf, identity, better = "higher", unit = "") => rows.push({ metric, acf, identity, better, unit });
 
-for (const kind of ["secret", "cert"]) {
+// BENCH_ONLY=cached|refresh|replicas runs one part (the whole run takes a few minutes).
+const only = process.env.BENCH_ONLY;
+for (const kind of only === undefined || only === "cached" ? ["secret", "cert"] : []) {
   const label = kind === "secret" ? "ClientSecretCredential" : "ClientCertificateCredential (PEM)";
   await withEmulator({}, async (emu, env) => {
     const a = await worker("acf", kind, "cached", env);
@@ -65,12 +68,51 @@ for (const kind of ["secret", "cert"]) {
 }
 
 // Refresh window: 8-second tokens, calls for 6 s (this library refreshes in the background at 4 s).
-await withEmulator({ accessTokenLifetimeSeconds: 8 }, async (emu, env) => {
+if (only === undefined || only === "refresh") await withEmulator({ accessTokenLifetimeSeconds: 8 }, async (emu, env) => {
   const a = await worker("acf", "secret", "refresh", env, { B_WINDOW_MS: "6000" });
   const b = await worker("identity", "secret", "refresh", env, { B_WINDOW_MS: "6000" });
   add("getToken p99 through a refresh window", a.windowP99us, b.windowP99us, "lower", "µs");
   add("getToken max through a refresh window", a.windowMaxUs, b.windowMaxUs, "lower", "µs");
 });
+
+// 16 replicas of one service (16 processes), one scope: token requests in the first period and in the next
+// refresh period — this library sharing tokens through Redis, @azure/identity (no shared cache) each on its own.
+async function replicas(lib, env, extra) {
+  const children = Array.from({ length: 16 }, () => spawn(process.execPath, ["bench/worker.mjs", lib, "secret", "shared"], { env: { PATH: process.env.PATH, ...env, ...extra }, stdio: ["pipe", "pipe", "inherit"] }));
+  const lines = children.map((child) => createInterface({ input: child.stdout })[Symbol.asyncIterator]());
+  const ready = await Promise.all(lines.map(async (it) => JSON.parse((await it.next()).value)));
+  return {
+    refreshAt: Math.max(...ready.map((r) => r.refreshAt)),
+    async next() {
+      for (const child of children) child.stdin.write("go\n");
+      return Promise.all(lines.map(async (it) => JSON.parse((await it.next()).value)));
+    },
+  };
+}
+const redisPort = 20_000 + Math.floor(Math.random() * 20_000);
+if (only !== undefined && only !== "replicas") {
+  // not asked for
+} else if (spawnSync("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "yes"]).status === 0) {
+  await new Promise((r) => setTimeout(r, 300));
+  // 12-second tokens: this library refreshes at 6 s, so the second call of each replica falls in the next period.
+  await withEmulator({ accessTokenLifetimeSeconds: 12 }, async (emu, env) => {
+    const counts = {};
+    for (const lib of ["acf", "identity"]) {
+      const scope = `api://replicas-${lib}/.default`;
+      const group = await replicas(lib, env, { B_SCOPE: scope, B_REDIS: `redis://127.0.0.1:${redisPort}` });
+      const firstPeriod = emu.tokenRequests({ scope }).length;
+      await new Promise((r) => setTimeout(r, Math.max(0, group.refreshAt - Date.now() + 100)));
+      const results = await group.next();
+      if (!results.every((r) => r.refreshed)) throw new Error(`${lib}: a replica did not get a refreshed token`);
+      counts[lib] = { firstPeriod, nextPeriod: emu.tokenRequests({ scope }).length - firstPeriod };
+    }
+    add("16 processes, one scope: token requests (this library through Redis)", counts.acf.firstPeriod, counts.identity.firstPeriod, "lower", "requests");
+    add("16 processes, next refresh period: token requests", counts.acf.nextPeriod, counts.identity.nextPeriod, "lower", "requests");
+  });
+  spawnSync("redis-cli", ["-p", String(redisPort), "shutdown", "nosave"]);
+} else {
+  console.error("redis-server not found: the 16-process Redis rows are left out (apt-get install redis-server)");
+}
 
 const fmt = (v) => (v >= 1000 ? Math.round(v).toLocaleString("en-US") : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const lines = [

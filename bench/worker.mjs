@@ -67,6 +67,21 @@ if (measure === "cold") {
   out.windowP99us = percentile(samples, 0.99);
   out.windowMaxUs = samples.at(-1);
   out.calls = samples.length;
+} else if (measure === "shared") {
+  // One of 16 replicas: a token, then (on "go" from run.mjs, past the refresh time) the next one.
+  const shared = lib === "acf" && e.B_REDIS ? { ...options, tokenCache: { type: "redis", url: e.B_REDIS, commandTimeoutMs: 15_000 } } : options;
+  const credential = new mod.ClientSecretCredential(e.B_TENANT, e.B_CLIENT, e.B_SECRET, shared);
+  const first = await credential.getToken(scope);
+  process.stdout.write(`${JSON.stringify({ ready: true, refreshAt: first.refreshAfterTimestamp ?? first.expiresOnTimestamp })}\n`);
+  await new Promise((r) => process.stdin.once("data", r));
+  let next = await credential.getToken(scope);
+  const until = Date.now() + 10_000;
+  while (next.token === first.token && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 20));
+    next = await credential.getToken(scope);
+  }
+  out.refreshed = next.token !== first.token;
+  await credential.close?.();
 } else if (measure === "many") {
   const credentials = [];
   for (let i = 0; i < 1000; i++) credentials.push(make());

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { rootCertificates } from "node:tls";
+import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 
 /**
  * @internal The HTTP transport of every credential: Node's own `http`/`https` with keep-alive agents, one per
@@ -92,12 +92,17 @@ function httpAgent(): HttpAgent {
   return (sharedHttpAgent ??= new HttpAgent({ keepAlive: true, timeout: 60_000 }));
 }
 
-/** One pooled agent per CA set (and one for Node's own roots), shared by every credential of the process. */
+/**
+ * One pooled agent per CA set (and one for Node's own roots), shared by every credential of the process. A
+ * custom CA set is built into one TLS `SecureContext` up front: given as `ca`, Node would parse the ~150 roots
+ * again for every new connection (milliseconds of CPU and a fresh certificate store each time).
+ */
 function httpsAgentFor(ca: string | string[] | undefined): HttpsAgent {
   const key = ca === undefined ? "" : [ca].flat().join("\n");
   let agent = sharedHttpsAgents.get(key);
   if (agent === undefined) {
-    agent = new HttpsAgent({ keepAlive: true, timeout: 60_000, ...(ca === undefined ? {} : { ca: withSystemRoots(ca) }) });
+    const secureContext: SecureContext | undefined = ca === undefined ? undefined : createSecureContext({ ca: withSystemRoots(ca) });
+    agent = new HttpsAgent({ keepAlive: true, timeout: 60_000, ...(secureContext === undefined ? {} : { secureContext }) });
     sharedHttpsAgents.set(key, agent);
   }
   return agent;
