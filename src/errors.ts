@@ -6,44 +6,56 @@
  * written against it keeps working; each class adds a typed `code`.
  */
 
+/** Codes of {@link ConfigurationError}, at run time: the configuration or a constructor argument is wrong. */
+export const CONFIGURATION_ERROR_CODES = Object.freeze([
+  "ERR_CONFIG_INVALID_VALUE",
+  "ERR_CONFIG_MISSING_VALUE",
+  "ERR_CONFIG_TENANT_ID",
+  "ERR_CONFIG_AUTHORITY_HOST",
+  "ERR_CONFIG_CONFLICT",
+  "ERR_CONFIG_JSON",
+  "ERR_CONFIG_FILE",
+  "ERR_CONFIG_UNKNOWN_KEY",
+  "ERR_CONFIG_UNKNOWN_CREDENTIAL",
+  "ERR_CONFIG_UNKNOWN_NAME",
+  "ERR_CONFIG_CYCLE",
+  "ERR_CONFIG_DEPENDENCY",
+] as const);
+
 /** Codes of {@link ConfigurationError}: the configuration or a constructor argument is wrong. */
-export type ConfigurationErrorCode =
-  | "ERR_CONFIG_INVALID_VALUE"
-  | "ERR_CONFIG_MISSING_VALUE"
-  | "ERR_CONFIG_TENANT_ID"
-  | "ERR_CONFIG_AUTHORITY_HOST"
-  | "ERR_CONFIG_CONFLICT"
-  | "ERR_CONFIG_JSON"
-  | "ERR_CONFIG_FILE"
-  | "ERR_CONFIG_UNKNOWN_KEY"
-  | "ERR_CONFIG_UNKNOWN_CREDENTIAL"
-  | "ERR_CONFIG_UNKNOWN_NAME"
-  | "ERR_CONFIG_CYCLE"
-  | "ERR_CONFIG_DEPENDENCY";
+export type ConfigurationErrorCode = (typeof CONFIGURATION_ERROR_CODES)[number];
+
+/** Codes of {@link CertificateError}, at run time: a client certificate cannot be used. */
+export const CERTIFICATE_ERROR_CODES = Object.freeze([
+  "ERR_CERT_NOT_FOUND",
+  "ERR_CERT_IS_DIRECTORY",
+  "ERR_CERT_READ",
+  "ERR_CERT_FORMAT",
+  "ERR_CERT_PASSWORD_REQUIRED",
+  "ERR_CERT_PASSWORD",
+  "ERR_CERT_NO_PRIVATE_KEY",
+  "ERR_CERT_NO_CERTIFICATE",
+  "ERR_CERT_KEY_TYPE",
+  "ERR_CERT_KEY_MISMATCH",
+  "ERR_CERT_EXPIRED",
+  "ERR_CERT_NOT_YET_VALID",
+] as const);
 
 /** Codes of {@link CertificateError}: a client certificate cannot be used. */
-export type CertificateErrorCode =
-  | "ERR_CERT_NOT_FOUND"
-  | "ERR_CERT_IS_DIRECTORY"
-  | "ERR_CERT_READ"
-  | "ERR_CERT_FORMAT"
-  | "ERR_CERT_PASSWORD_REQUIRED"
-  | "ERR_CERT_PASSWORD"
-  | "ERR_CERT_NO_PRIVATE_KEY"
-  | "ERR_CERT_NO_CERTIFICATE"
-  | "ERR_CERT_KEY_TYPE"
-  | "ERR_CERT_KEY_MISMATCH"
-  | "ERR_CERT_EXPIRED"
-  | "ERR_CERT_NOT_YET_VALID";
+export type CertificateErrorCode = (typeof CERTIFICATE_ERROR_CODES)[number];
+
+/** Every `code` an error of this library can carry, at run time (for `switch` completeness checks and tests). */
+export const ERROR_CODES = Object.freeze([
+  ...CONFIGURATION_ERROR_CODES,
+  ...CERTIFICATE_ERROR_CODES,
+  "ERR_CREDENTIAL_UNAVAILABLE",
+  "ERR_AUTHENTICATION",
+  "ERR_AGGREGATE_AUTHENTICATION",
+  "ERR_AUTHENTICATION_REQUIRED",
+] as const);
 
 /** Every `code` an error of this library can carry. */
-export type ErrorCode =
-  | ConfigurationErrorCode
-  | CertificateErrorCode
-  | "ERR_CREDENTIAL_UNAVAILABLE"
-  | "ERR_AUTHENTICATION"
-  | "ERR_AGGREGATE_AUTHENTICATION"
-  | "ERR_AUTHENTICATION_REQUIRED";
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Base class of every error thrown by this library. */
 export abstract class CredentialFactoryError extends Error {

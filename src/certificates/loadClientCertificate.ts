@@ -18,11 +18,18 @@ const EXPIRY_WARNING_DAYS = 30;
  * @param path - the option or config path named in errors; defaults to `filePath`.
  */
 export function loadCertificateFile(filePath: string, password?: string, path = "certificatePath"): ParsedCertificate {
+  if (typeof filePath !== "string" || filePath.length === 0) {
+    // `loadCertificateFile(process.env.CERT_PATH)` with the variable unset.
+    throw new CertificateError("ERR_CERT_NOT_FOUND", path, `No certificate file path was given (got ${describeType(filePath)})`);
+  }
   return parseCertificateBytes(readCertificateFile(filePath, path), password, path, filePath);
 }
 
 /** Reads PEM text (key + chain). */
 export function loadCertificatePem(pem: string, password?: string, path = "certificate"): ParsedCertificate {
+  if (typeof pem !== "string") {
+    throw new CertificateError("ERR_CERT_FORMAT", path, `The certificate must be PEM text (a string), not ${describeType(pem)}`);
+  }
   if (!looksLikePem(pem)) {
     throw new CertificateError("ERR_CERT_FORMAT", path, "The certificate text holds no PEM block (-----BEGIN …-----)");
   }
@@ -31,6 +38,9 @@ export function loadCertificatePem(pem: string, password?: string, path = "certi
 
 /** Reads PFX bytes, or their base64 text. */
 export function loadCertificatePfx(pfx: Buffer | Uint8Array | string, password?: string, path = "pfx"): ParsedCertificate {
+  if (typeof pfx !== "string" && !(pfx instanceof Uint8Array)) {
+    throw new CertificateError("ERR_CERT_FORMAT", path, `The PFX must be bytes (a Buffer or Uint8Array) or their base64 text, not ${describeType(pfx)}`);
+  }
   const bytes = typeof pfx === "string" ? decodeBase64(pfx, path) : Buffer.from(pfx);
   return fromContents(readPfx(bytes, password, path), path, "inline PFX");
 }
@@ -128,6 +138,14 @@ function decodeBase64(text: string, path: string): Buffer {
     throw new CertificateError("ERR_CERT_FORMAT", path, "The PFX data is not valid base64");
   }
   return Buffer.from(compact, "base64");
+}
+
+/** The type of a wrong argument, for messages: never its value (it may be a secret). */
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return "an empty string";
+  return typeof value === "object" ? "an object" : typeof value;
 }
 
 function stripBom(text: string): string {

@@ -49,18 +49,37 @@ export function mergeSections(base: ConfigurationSection, overlay: Configuration
     const current = result[existing];
     if (isSection(current) && isSection(value)) result[existing] = mergeSections(current, value);
     else if (Array.isArray(current) && Array.isArray(value)) result[existing] = mergeArrays(current, value);
+    else if (Array.isArray(current) && isIndexedSection(value)) result[existing] = mergeIndexed(current, value);
     else result[existing] = value;
   }
   return result;
 }
 
 function mergeArrays(base: ConfigurationValue[], overlay: ConfigurationValue[]): ConfigurationValue[] {
+  return mergeItems(base, overlay.map((value, i) => [i, value]));
+}
+
+function mergeItems(base: ConfigurationValue[], items: Array<[number, ConfigurationValue]>): ConfigurationValue[] {
   const result = [...base];
-  overlay.forEach((value, i) => {
+  for (const [i, value] of items) {
     const current = result[i];
     result[i] = isSection(current) && isSection(value) ? mergeSections(current, value) : value;
-  });
+  }
   return result;
+}
+
+/** Items of `section` (keys `0`, `1`, …) merged into the array; a result with holes is left to the validation to refuse. */
+function mergeIndexed(base: ConfigurationValue[], section: ConfigurationSection): ConfigurationValue {
+  const merged = mergeItems(base, Object.entries(section).map(([k, v]) => [Number(k), v]));
+  return Object.keys(merged).length === merged.length ? merged : section;
+}
+
+/**
+ * True for a section whose keys are all array indexes: how environment variables (`Azure__sources__1__tenantId`)
+ * address an item of an array that a JSON file defined, as in .NET.
+ */
+function isIndexedSection(value: ConfigurationValue): value is ConfigurationSection {
+  return isSection(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => /^(0|[1-9]\d{0,5})$/.test(k));
 }
 
 /** Sets a value at a path of keys, creating sections on the way (used for `Azure__tenantId` variables). */

@@ -4,6 +4,12 @@ import { lazyRequire } from "../lazyRequire.js";
 const loadConvict = lazyRequire<typeof convict>("convict");
 import { CREDENTIAL_SECTION_KEYS, type KeySpec } from "./credentialSectionSchema.js";
 
+/**
+ * Largest value of the integer keys (timeouts in ms): Node's timers take at most 2^31-1 ms and fire at once
+ * for anything larger, so a bigger "no limit" timeout would make every request time out immediately.
+ */
+export const MAX_INTEGER = 2_147_483_647;
+
 let formatsAdded = false;
 
 function addFormats(): void {
@@ -49,7 +55,7 @@ function addFormats(): void {
   loadConvict().addFormat({
     name: "acf-nullable-integer",
     validate(value: unknown) {
-      if (value !== null && !(Number.isInteger(value) && (value as number) >= 0)) throw new Error("not a non-negative integer");
+      if (value !== null && !(Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_INTEGER)) throw new Error(`not an integer from 0 to ${MAX_INTEGER}`);
     },
   });
 }

@@ -47,8 +47,6 @@ const CLOUD_HOSTS: Record<string, string> = {
  */
 export function planCredential(section: ConfigurationSection, options: CreateCredentialOptions = {}, stack: string[] = []): CredentialPlan {
   const path = options.path ?? "Azure";
-  const name = getValue(section, "credentialName");
-  if (typeof name === "string" && name.length > 0) return planNamed(name, path, options, stack);
   const { settings, problems } = validateCredentialSection(section, path);
   if (problems.length > 0) throw problems[0];
   return planFromSettings(settings, options, stack);
@@ -56,10 +54,14 @@ export function planCredential(section: ConfigurationSection, options: CreateCre
 
 function planNamed(name: string, path: string, options: CreateCredentialOptions, stack: string[]): CredentialPlan {
   const namedPath = options.namedCredentialsPath ?? "AzureCredentials";
-  if (stack.includes(name)) {
+  // Names are looked up case-insensitively, so a cycle is one too: a → b → A.
+  if (stack.some((seen) => seen.toLowerCase() === name.toLowerCase())) {
     throw new ConfigurationError("ERR_CONFIG_CYCLE", `${path}:credentialName`, `Named credentials refer to each other in a cycle: ${[...stack, name].join(" → ")}`);
   }
   const named = options.namedCredentials === undefined ? undefined : getValue(options.namedCredentials, name);
+  if (named !== undefined && named !== null && named !== "" && !isSection(named)) {
+    throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", `${namedPath}:${name}`, "A named credential must be a section (JSON object) of credential keys");
+  }
   if (!isSection(named)) {
     const known = options.namedCredentials === undefined ? [] : Object.keys(options.namedCredentials);
     throw new ConfigurationError("ERR_CONFIG_UNKNOWN_NAME", `${path}:credentialName`, `No credential named '${name}' in ${namedPath}${known.length > 0 ? `; known: ${known.join(", ")}` : ""}`);
@@ -68,8 +70,25 @@ function planNamed(name: string, path: string, options: CreateCredentialOptions,
   return { ...plan, namedCredential: name };
 }
 
+/**
+ * A section that says `credentialName` uses the named credential and nothing else: any other key would be
+ * silently ignored, so it is a conflict. Applies at any depth (`sources:0`, `clientCertificateKeyVault:credential`).
+ */
+function planReference(settings: CredentialSettings, name: string, options: CreateCredentialOptions, stack: string[]): CredentialPlan {
+  const others = Object.keys(settings.values).filter((k) => k !== "credentialName");
+  if (others.length > 0) {
+    throw new ConfigurationError(
+      "ERR_CONFIG_CONFLICT",
+      `${settings.path}:${others[0]}`,
+      `'credentialName' uses the named credential '${name}'; the other keys of this section (${others.join(", ")}) would be ignored: remove them or remove credentialName`,
+    );
+  }
+  return planNamed(name, settings.path, options, stack);
+}
+
 function planFromSettings(settings: CredentialSettings, options: CreateCredentialOptions, stack: string[]): CredentialPlan {
   const v = settings.values;
+  if (typeof v.credentialName === "string") return planReference(settings, v.credentialName, options, stack);
   const certificateKeys = ["clientCertificate", "clientCertificatePath", "clientCertificateData", "clientCertificateKeyVault"].filter((k) => v[k] !== undefined);
   const miKeys = ["managedIdentityClientId", "managedIdentityResourceId", "managedIdentityObjectId"].filter((k) => v[k] !== undefined);
   let kind: CredentialKind;
@@ -90,6 +109,8 @@ function planFromSettings(settings: CredentialSettings, options: CreateCredentia
     kind = "default";
     reason = "no credential key and no secret, certificate or managed identity id: the default chain";
   }
+  checkManagedIdentityIds(settings, kind);
+  checkConfiguredTenant(settings, kind);
   const plan: CredentialPlan = { kind, reason, settings };
   if (settings.keyVaultCredential) plan.keyVaultCredential = planFromSettings(settings.keyVaultCredential, options, stack);
   if (kind === "chained") {
@@ -101,10 +122,66 @@ function planFromSettings(settings: CredentialSettings, options: CreateCredentia
   return plan;
 }
 
-/** @internal A required string value, or a ConfigurationError naming its path. */
+/** Kinds that get tokens as an app registration (client credentials): they need one tenant, by id or domain. */
+const CLIENT_CREDENTIAL_KINDS: ReadonlySet<CredentialKind> = new Set([
+  "clientsecret",
+  "clientcertificate",
+  "clientassertion",
+  "workloadidentity",
+  "azurepipelines",
+  "managedidentityasfederatedidentity",
+]);
+
+/** Kinds that do not read `tenantId`. */
+const KINDS_WITHOUT_TENANT: ReadonlySet<CredentialKind> = new Set(["managedidentity", "environment", "chained"]);
+
+/** msal-node's tenant-independent authorities: user sign-in only; msal-node refuses them for client credentials. */
+const TENANT_INDEPENDENT = ["common", "organizations", "consumers"];
+
+/** A tenant is a GUID or a domain name: at most 253 characters (the DNS limit). */
+const MAX_TENANT_LENGTH = 253;
+
+/**
+ * Refuses, at construction, a configured tenant that can never work: `common`, `organizations` or `consumers`
+ * for an app registration (msal-node would refuse it at the first token request), or one longer than any domain.
+ */
+function checkConfiguredTenant(settings: CredentialSettings, kind: CredentialKind): void {
+  const tenantId = settings.values.tenantId;
+  if (typeof tenantId !== "string" || KINDS_WITHOUT_TENANT.has(kind)) return;
+  const path = `${settings.path}:tenantId`;
+  if (tenantId.length > MAX_TENANT_LENGTH) {
+    throw new ConfigurationError("ERR_CONFIG_TENANT_ID", path, `A tenant id is a GUID or a domain name of at most ${MAX_TENANT_LENGTH} characters (got ${tenantId.length})`);
+  }
+  if (CLIENT_CREDENTIAL_KINDS.has(kind) && TENANT_INDEPENDENT.includes(tenantId.trim().toLowerCase())) {
+    throw new ConfigurationError(
+      "ERR_CONFIG_TENANT_ID",
+      path,
+      `credential '${kind}' gets tokens as an app and needs its tenant's id or domain; '${tenantId.trim()}' is for user sign-in only`,
+    );
+  }
+}
+
+/**
+ * For a managed identity, `clientId` is the user-assigned identity's client id when `managedIdentityClientId` is
+ * absent (as in .NET), so it may not be combined with a resource or object id either.
+ */
+function checkManagedIdentityIds(settings: CredentialSettings, kind: CredentialKind): void {
+  const v = settings.values;
+  if (kind !== "managedidentity" || v.managedIdentityClientId !== undefined || v.clientId === undefined) return;
+  const other = ["managedIdentityResourceId", "managedIdentityObjectId"].find((k) => v[k] !== undefined);
+  if (other !== undefined) {
+    throw new ConfigurationError(
+      "ERR_CONFIG_CONFLICT",
+      `${settings.path}:${other}`,
+      `Give at most one managed identity id: clientId (the identity's client id here) and ${other} are set`,
+    );
+  }
+}
+
+/** @internal A required string value, or a ConfigurationError naming its path. Blank counts as missing, as in .NET. */
 export function required(settings: CredentialSettings, key: string, kind: string): string {
   const value = settings.values[key];
-  if (typeof value !== "string" || value.length === 0) {
+  if (typeof value !== "string" || value.trim().length === 0) {
     throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", `${settings.path}:${key}`, `credential '${kind}' needs '${key}'`);
   }
   return value;

@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../errors.js";
 import { isSection, type ConfigurationSection, type ConfigurationValue } from "./configurationTree.js";
-import { convictInvalidKeys } from "./convictSchema.js";
+import { convictInvalidKeys, MAX_INTEGER } from "./convictSchema.js";
 import { toCredentialKind } from "./credentialKind.js";
 import { CREDENTIAL_KINDS, CREDENTIAL_SECTION_KEYS, type CredentialKind, type KeySpec } from "./credentialSectionSchema.js";
 import { didYouMean } from "./didYouMean.js";
@@ -38,6 +38,7 @@ export function validateCredentialSection(section: ConfigurationSection, path: s
     }
   }
   conflicts(values, settings.kind, path, problems);
+  checkValues(values, path, problems);
   if (Array.isArray(values.sources)) {
     settings.sources = (values.sources as ConfigurationSection[]).map((s, i) => {
       const nested = validateCredentialSection(s, `${path}:sources:${i}`);
@@ -69,7 +70,7 @@ function canonicalize(section: ConfigurationSection, specs: readonly KeySpec[], 
       continue;
     }
     if (raw === null || raw === "") continue;
-    const coerced = coerce(spec, raw);
+    const coerced = coerce(spec, spec.kind === "stringList" || spec.kind === "credentialSectionList" ? indexedSectionToArray(raw) : raw);
     values[spec.name] = spec.kind === "section" && isSection(coerced as ConfigurationValue) ? canonicalize(coerced as ConfigurationSection, spec.keys ?? [], `${path}:${spec.name}`, problems) : coerced;
   }
   for (const name of convictInvalidKeys(specs, values)) {
@@ -79,6 +80,17 @@ function canonicalize(section: ConfigurationSection, specs: readonly KeySpec[], 
     delete values[name];
   }
   return values;
+}
+
+/**
+ * An array written as .NET writes it in environment variables (`Azure__sources__0__credential`): a section whose
+ * keys are exactly `0`…`n-1`. Anything else is returned as it is (and then refused if a list was expected).
+ */
+function indexedSectionToArray(raw: ConfigurationValue): ConfigurationValue {
+  if (!isSection(raw)) return raw;
+  const keys = Object.keys(raw);
+  if (keys.length === 0 || !keys.every((k) => /^(0|[1-9]\d*)$/.test(k) && Number(k) < keys.length)) return raw;
+  return keys.map(Number).sort((a, b) => a - b).map((i) => raw[String(i)]);
 }
 
 function coerce(spec: KeySpec, raw: ConfigurationValue): unknown {
@@ -103,7 +115,7 @@ function expectation(spec: KeySpec): string {
     case "boolean":
       return "true or false";
     case "integer":
-      return "a whole number";
+      return `a whole number from 0 to ${MAX_INTEGER}`;
     case "stringList":
       return "an array of strings or a ';'-separated string";
     case "section":
@@ -113,6 +125,46 @@ function expectation(spec: KeySpec): string {
       return "an array of credential sections";
     default:
       return "a string";
+  }
+}
+
+/** Tenant ids as `@azure/identity` checks them; `*` allows any. */
+const ALLOWED_TENANT = /^(\*|[0-9a-zA-Z-.]{1,253})$/;
+
+/** A persistent cache name becomes a file name (`<name>.cache`): no separators, no `..`. */
+const CACHE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
+
+/** Values whose type is right but that can never work: found here, with the key's path, not at the first request. */
+function checkValues(values: Record<string, unknown>, path: string, problems: ConfigurationError[]): void {
+  const tenants = values.additionallyAllowedTenants;
+  if (Array.isArray(tenants)) {
+    const bad = tenants.findIndex((t) => typeof t !== "string" || !ALLOWED_TENANT.test(t));
+    if (bad >= 0) {
+      problems.push(
+        new ConfigurationError(
+          "ERR_CONFIG_TENANT_ID",
+          `${path}:additionallyAllowedTenants`,
+          `Entry ${bad + 1} of additionallyAllowedTenants is not a tenant id (letters, digits, '-' and '.') or '*'; separate tenants with ';'`,
+        ),
+      );
+    }
+  }
+  const tokenCache = values.tokenCache as Record<string, unknown> | undefined;
+  if (isSection(tokenCache as ConfigurationValue) && tokenCache!.type === undefined) {
+    problems.push(new ConfigurationError("ERR_CONFIG_MISSING_VALUE", `${path}:tokenCache:type`, "'tokenCache' needs 'type': memory, persistent or redis"));
+  }
+  if (isSection(tokenCache as ConfigurationValue) && tokenCache!.type === "redis" && tokenCache!.url === undefined) {
+    problems.push(new ConfigurationError("ERR_CONFIG_MISSING_VALUE", `${path}:tokenCache:url`, "'tokenCache' of type redis needs 'url' (redis:// or rediss://)"));
+  }
+  const persistence = values.tokenCachePersistenceOptions as Record<string, unknown> | undefined;
+  if (isSection(persistence as ConfigurationValue) && typeof persistence!.name === "string" && !CACHE_NAME.test(persistence!.name)) {
+    problems.push(
+      new ConfigurationError(
+        "ERR_CONFIG_INVALID_VALUE",
+        `${path}:tokenCachePersistenceOptions:name`,
+        "The cache name becomes a file name: use letters, digits, '.', '-' and '_' (at most 100), not a path",
+      ),
+    );
   }
 }
 
@@ -129,6 +181,9 @@ function conflicts(values: Record<string, unknown>, kind: CredentialKind | undef
   }
   if (servicePrincipal && certificates.length > 1) {
     problems.push(new ConfigurationError("ERR_CONFIG_CONFLICT", `${path}:${certificates[1]}`, `Give one certificate source: ${certificates.join(" and ")} are set`));
+  }
+  if (values.credential === undefined && values.sources !== undefined) {
+    problems.push(new ConfigurationError("ERR_CONFIG_MISSING_VALUE", `${path}:credential`, "'sources' lists the members of a chain: set credential to 'chained'"));
   }
   const ids = MANAGED_IDENTITY_IDS.filter((k) => values[k] !== undefined);
   if (ids.length > 1) {
