@@ -1,10 +1,12 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
-import { ManagedIdentityApplication, type ManagedIdentityIdParams } from "@azure/msal-node";
+import type { ManagedIdentityApplication, ManagedIdentityIdParams } from "@azure/msal-node";
 import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
-import { AuthenticationError, ConfigurationError, CredentialUnavailableError } from "../errors.js";
+import { AuthenticationError, ConfigurationError, CredentialFactoryError, CredentialUnavailableError } from "../errors.js";
 import { toAccessToken } from "../msal/confidentialClient.js";
 import { imdsEndpoint, probeImds } from "../msal/managedIdentityProbe.js";
 import { msalLoggerOptions } from "../msal/msalLogging.js";
+import { msalNode } from "../msal/msalNode.js";
+import { managedIdentityErrorResponse, ManagedIdentityNetwork, withJournal, type ManagedIdentityJournal } from "../msal/managedIdentityNetwork.js";
 import { MsalNetworkClient, type NetworkOptions } from "../msal/networkClient.js";
 import { networkContext } from "../msal/networkContext.js";
 import { managedIdentityRetryStatuses } from "../msal/retryPolicy.js";
@@ -87,18 +89,13 @@ export class ManagedIdentityCredential implements TokenCredential {
         throw new CredentialUnavailableError(`${NAME}: no managed identity endpoint answered at ${imdsEndpoint()} within ${this.#probeTimeoutMs} ms (IMDS); this host has no managed identity`);
       }
     }
-    const network = sharedManagedIdentityNetwork();
-    const mark = network.mark();
-    try {
-      const result = await networkContext.run(this.#networkOptions, () => app.acquireToken({ resource, claims, forceRefresh }));
-      return toAccessToken(result, NAME);
-    } catch (error) {
-      throw translateManagedIdentityError(error, source, network.takeErrorResponse("", mark));
-    }
+    const outcome = await withJournal(() => networkContext.run(this.#networkOptions, () => app.acquireToken({ resource, claims, forceRefresh })));
+    if (outcome.failed) throw translateManagedIdentityError(outcome.error, source, outcome.journal);
+    return toAccessToken(outcome.result ?? null, NAME);
   }
 
   #application(): ManagedIdentityApplication {
-    this.#app ??= new ManagedIdentityApplication({
+    this.#app ??= new (msalNode().ManagedIdentityApplication)({
       managedIdentityIdParams: this.#idParams,
       system: { networkClient: sharedManagedIdentityNetwork(), loggerOptions: msalLoggerOptions(), disableInternalRetries: true },
     });
@@ -106,22 +103,42 @@ export class ManagedIdentityCredential implements TokenCredential {
   }
 }
 
-let sharedNetwork: MsalNetworkClient | undefined;
+let sharedNetwork: ManagedIdentityNetwork | undefined;
 
 /**
  * The one network client of managed identity in this process: msal-node keeps the client of the first
  * ManagedIdentityApplication for all later ones, so each credential's settings go through `networkContext`.
  */
-function sharedManagedIdentityNetwork(): MsalNetworkClient {
-  sharedNetwork ??= new MsalNetworkClient({ requestTimeoutMs: 10_000 }, managedIdentityRetryStatuses);
+function sharedManagedIdentityNetwork(): ManagedIdentityNetwork {
+  sharedNetwork ??= new ManagedIdentityNetwork(new MsalNetworkClient({ requestTimeoutMs: 10_000 }, managedIdentityRetryStatuses));
   return sharedNetwork;
 }
 
-function translateManagedIdentityError(error: unknown, source: string, recorded: ReturnType<MsalNetworkClient["takeErrorResponse"]>): Error {
-  const translated = translateMsalError(error, NAME, recorded);
+/**
+ * The error of a failed token request, from what the endpoint answered to its *last* request (Azure Arc sends
+ * two): an answer → AuthenticationError with its status and the host's error body (correlation id, request id);
+ * no answer → CredentialUnavailableError (a chain moves on, as with @azure/identity), whose cause carries status 0.
+ */
+function translateManagedIdentityError(error: unknown, source: string, journal: ManagedIdentityJournal): Error {
+  if (error instanceof CredentialFactoryError) return error;
+  const last = journal.last;
+  const msalCode = (error as { errorCode?: unknown } | null)?.errorCode;
+  let translated: Error;
+  if (last?.answered === true && (last.response.status >= 400 || msalCode === "network_error")) {
+    const response = managedIdentityErrorResponse(last.response, NAME, source);
+    if (typeof msalCode === "string" && msalCode !== "network_error" && (error as { name?: string }).name !== "ServerError") {
+      response.errorDescription += ` (msal-node: ${msalCode})`;
+    }
+    translated = new AuthenticationError(last.response.status, response, { cause: error });
+  } else if (last?.answered === false) {
+    const reason = last.error instanceof Error ? last.error.message : String(last.error);
+    translated = new AuthenticationError(0, { error: "network_error", errorDescription: `${NAME}: ${reason}` }, { cause: last.error });
+  } else {
+    translated = translateMsalError(error, NAME);
+  }
   if (translated instanceof AuthenticationError) {
     if (translated.statusCode === 0) {
-      return new CredentialUnavailableError(`${NAME}: the ${source} managed identity endpoint is not reachable: ${translated.errorResponse.errorDescription}`, { cause: translated });
+      return new CredentialUnavailableError(`${NAME}: the ${source} managed identity endpoint is not reachable: ${translated.errorResponse.errorDescription.replace(`${NAME}: `, "")}`, { cause: translated });
     }
     if (translated.statusCode === 400 && (source === "Imds" || source === "DefaultToImds")) {
       return new CredentialUnavailableError(`${NAME}: IMDS has no identity to give (${translated.errorResponse.errorDescription || translated.errorResponse.error}); check that an identity is assigned to this host`, { cause: translated });

@@ -141,6 +141,8 @@ export interface EmulatorRequest {
   status: number;
   /** `client-request-id` sent by the client (header, query string or form field). */
   correlationId?: string;
+  /** `x-ms-request-id` of the answer (absent when none was written, e.g. a dropped connection). */
+  requestId?: string;
   /** Kind of client credential presented (never the credential itself). */
   clientAuth?: "secret" | "assertion";
   /**
@@ -198,7 +200,10 @@ export interface EmulatorFault {
   endpoint?: EmulatorFaultEndpoint;
   /**
    * Respond with this status and an Entra-shaped error body (or `body`); on
-   * the Key Vault listener, a Key Vault-shaped one (`{ error: { code, message } }`).
+   * the Key Vault listener, a Key Vault-shaped one (`{ error: { code, message } }`);
+   * on a managed identity endpoint, the host's shape (App Service
+   * `{ statusCode, message, correlationId }`, Service Fabric
+   * `{ error: { code, message, correlationId } }`, else `{ error, error_description }`).
    * Default: `500` when `body` is given, `429` when only `retryAfter` is given.
    */
   status?: number;

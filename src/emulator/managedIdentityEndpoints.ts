@@ -20,9 +20,10 @@
  * variants) `iss` is `{authorityHost}/{tid}/v2.0`, so the token can be a
  * federated assertion with subject = the identity's object id.
  *
- * Errors use each host's shape: App Service `{ statusCode, message }`,
- * Service Fabric `{ error: { code, message } }`, the others
- * `{ error, error_description }`.
+ * Errors use each host's shape: App Service `{ statusCode, message, correlationId }`,
+ * Service Fabric `{ error: { code, message, correlationId } }`, the others
+ * `{ error, error_description }` — injected status faults too
+ * ({@link managedIdentityFaultResponse}).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { jsonResponse, type EmulatorHttpRequest, type EmulatorHttpResponse } from "./httpMessages.js";
@@ -63,6 +64,26 @@ function render(source: ManagedIdentitySourceKind, failure: ManagedIdentityFailu
   if (source === "appService") return jsonResponse(status, { statusCode: status, message, correlationId: request.correlationId }, headers);
   if (source === "serviceFabric") return jsonResponse(status, { error: { code, message, correlationId: request.correlationId } }, headers);
   return jsonResponse(status, { error: code, error_description: message }, headers);
+}
+
+/**
+ * The answer of a status fault (no `body`) on a managed identity endpoint: the
+ * host's own error shape, as a real App Service, IMDS, … host would send it.
+ */
+export function managedIdentityFaultResponse(
+  source: ManagedIdentitySourceKind,
+  status: number,
+  headers: Record<string, string>,
+  request: EmulatorHttpRequest,
+): EmulatorHttpResponse {
+  const transient = status === 429 || status >= 500;
+  const code = source === "serviceFabric"
+    ? (status === 429 ? "TooManyRequests" : transient ? "ServiceUnavailable" : "BadRequest")
+    : (transient ? "temporarily_unavailable" : "invalid_request");
+  const message = transient
+    ? "A transient error has occurred. Please try again. (Fault injected by the emulator.)"
+    : "Invalid request. (Fault injected by the emulator.)";
+  return render(source, new ManagedIdentityFailure(status, code, message, headers), request);
 }
 
 function header(request: EmulatorHttpRequest, name: string): string | undefined {

@@ -3,7 +3,7 @@
  * fault (latency, then drop, then status/body), route, and answer — every
  * failure in Entra's error shape, except the endpoints that emulate other
  * services (managed identity hosts, Azure Pipelines, Key Vault), which answer
- * in their own shapes.
+ * in their own shapes (status faults included, on managed identity and Key Vault).
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -22,7 +22,7 @@ import { matchRoute, type EmulatorListener, type RouteMatch } from "./emulatorRo
 import { KeyVaultError, handleKeyVaultRequest, keyVaultErrorResponse, keyVaultFaultResponse } from "./keyVaultEndpoints.js";
 import { authorize } from "./authorizationCodeFlow.js";
 import { deviceAuthorization, deviceLogin } from "./deviceCodeFlow.js";
-import { managedIdentityToken } from "./managedIdentityEndpoints.js";
+import { managedIdentityFaultResponse, managedIdentityToken } from "./managedIdentityEndpoints.js";
 import { pipelinesOidcToken } from "./pipelinesOidc.js";
 import { handleTokenRequest } from "./tokenEndpoint.js";
 import { describeTokenRequest, parseTokenRequest, type TokenRequestParameters } from "./tokenRequestParameters.js";
@@ -108,8 +108,10 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
     correlationIdProvided: headerCorrelation !== undefined,
   };
   const respond = (response: EmulatorHttpResponse): void => {
+    if (res.destroyed || res.headersSent) return; // the client went away (e.g. timed out during a latency fault): nothing was written
     record.status = response.status;
-    if (!res.destroyed && !res.headersSent) writeResponse(res, request, response);
+    record.requestId = request.traceId;
+    writeResponse(res, request, response);
   };
 
   try {
@@ -152,6 +154,9 @@ export async function handleEmulatorRequest(req: IncomingMessage, res: ServerRes
             contentType: fault.contentType ?? "application/json; charset=utf-8",
             headers: faultHeaders(fault),
           });
+        } else if (route?.managedIdentitySource !== undefined) {
+          const response = managedIdentityFaultResponse(route.managedIdentitySource, faultStatus(fault), faultHeaders(fault), request);
+          respond(fault.contentType ? { ...response, contentType: fault.contentType } : response);
         } else {
           const response = errorResponse(faultError(fault), request);
           respond(fault.contentType ? { ...response, contentType: fault.contentType } : response);

@@ -1,4 +1,4 @@
-import { request } from "undici";
+import { sendHttp } from "./httpTransport.js";
 
 const DEFAULT_IMDS = "http://169.254.169.254";
 const answers = new Map<string, Promise<boolean>>();
@@ -17,16 +17,8 @@ export function probeImds(timeoutMs: number, env: NodeJS.ProcessEnv = process.en
   const endpoint = imdsEndpoint(env);
   let answer = answers.get(endpoint);
   if (answer === undefined) {
-    answer = request(`${endpoint}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com`, {
-      method: "GET",
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
-    }).then(
-      async (response) => {
-        await response.body.dump();
-        return true;
-      },
+    answer = sendHttp(`${endpoint}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com`, { method: "GET", timeoutMs }).then(
+      () => true,
       () => false,
     );
     answers.set(endpoint, answer);
