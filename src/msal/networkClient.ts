@@ -102,16 +102,23 @@ export class MsalNetworkClient implements INetworkModule {
     const schedule = new RetrySchedule(context?.retryOptions ?? this.#retry, this.#retryStatuses);
     const caCertificates = context?.caCertificates ?? this.#caCertificates;
     const timeoutMs = timeout ?? context?.requestTimeoutMs ?? this.#timeoutMs;
+    let lastAnswer: { status: number; headers: Record<string, string>; text: string } | undefined;
     for (;;) {
       let outcome: { status: number; headers: Record<string, string>; text: string } | NetworkRequestError;
+      const attemptMs = Math.min(timeoutMs, Math.max(1, schedule.remainingMs()));
       try {
-        outcome = await this.#attempt(method, url, options, Math.min(timeoutMs, Math.max(1, schedule.remainingMs())), caCertificates);
+        outcome = await this.#attempt(method, url, options, attemptMs, caCertificates);
       } catch (error) {
         outcome = error as NetworkRequestError;
       }
+      if (outcome instanceof NetworkRequestError && attemptMs < timeoutMs && lastAnswer !== undefined && outcome.code === "ETIMEDOUT") {
+        // The total bound cut this attempt's timeout short: the earlier answer (a 429 or 5xx) is the news.
+        outcome = lastAnswer;
+      }
       const status = outcome instanceof NetworkRequestError ? undefined : outcome.status;
+      if (status !== undefined && status >= 400) lastAnswer = outcome as typeof lastAnswer;
       const retryable = (status === undefined || status >= 400) && schedule.retryable(status);
-      const delay = retryable ? schedule.nextDelay(outcome instanceof NetworkRequestError ? undefined : outcome.headers["retry-after"]) : undefined;
+      const delay = retryable ? schedule.nextDelay(outcome instanceof NetworkRequestError ? undefined : outcome.headers["retry-after"], Math.min(timeoutMs, 250)) : undefined;
       if (delay === undefined) {
         if (outcome instanceof NetworkRequestError) throw outcome;
         if (outcome.status === 429 || outcome.status >= 500) {

@@ -4,7 +4,10 @@ export interface RetryOptions {
   maxRetries?: number;
   /** Delay before the first retry, in ms; doubles each time, with jitter. @default 800 */
   initialDelayMs?: number;
-  /** Largest delay between attempts, in ms (a longer `Retry-After` is capped to it). @default 8000 */
+  /**
+   * Largest backoff delay between attempts, in ms. A server's `Retry-After` is honoured as given — waiting
+   * less would only be refused again — and `maxTotalMs` decides whether it fits. @default 8000
+   */
   maxDelayMs?: number;
   /** Bound on the whole operation (all attempts and waits), in ms: no retry starts past it. @default 30000 */
   maxTotalMs?: number;
@@ -43,14 +46,16 @@ export class RetrySchedule {
   /**
    * The delay before the next attempt, or undefined when no attempt is left within the bounds.
    * @param retryAfter - the response's `Retry-After` header (seconds or an HTTP date).
+   * @param minAttemptMs - time the next attempt needs at least: a retry that would have less than this left
+   *   of `maxTotalMs` is not started (its cut-short timeout would hide the real answer behind "no response").
    */
-  nextDelay(retryAfter?: string): number | undefined {
+  nextDelay(retryAfter?: string, minAttemptMs = 0): number | undefined {
     if (this.#attempt >= this.#options.maxRetries) return undefined;
     const fromHeader = parseRetryAfter(retryAfter);
     const exponential = this.#options.initialDelayMs * 2 ** this.#attempt;
     const jittered = exponential * (0.8 + Math.random() * 0.4);
-    const delay = Math.min(this.#options.maxDelayMs, fromHeader ?? jittered);
-    if (Date.now() - this.#started + delay > this.#options.maxTotalMs) return undefined;
+    const delay = fromHeader ?? Math.min(this.#options.maxDelayMs, jittered);
+    if (Date.now() - this.#started + delay + minAttemptMs > this.#options.maxTotalMs) return undefined;
     this.#attempt++;
     return delay;
   }

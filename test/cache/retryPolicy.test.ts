@@ -18,13 +18,20 @@ describe("RetrySchedule", () => {
     expect(delays[3]).toBeUndefined();
   });
 
-  it("honours Retry-After in seconds and as an HTTP date, capped at maxDelayMs", () => {
-    const schedule = new RetrySchedule({ maxDelayMs: 5000 }, managedIdentityRetryStatuses);
+  it("honours Retry-After in seconds and as an HTTP date as given (maxDelayMs bounds only the backoff)", () => {
+    const schedule = new RetrySchedule({ maxDelayMs: 5000, maxTotalMs: 60_000 }, managedIdentityRetryStatuses);
     expect(schedule.nextDelay("2")).toBe(2000);
-    expect(schedule.nextDelay("3600")).toBe(5000);
+    expect(schedule.nextDelay("30")).toBe(30_000);
+    expect(schedule.nextDelay("3600")).toBeUndefined(); // does not fit in maxTotalMs: give up now, not retry early
     const inFour = new Date(Date.now() + 4000).toUTCString();
     expect(parseRetryAfter(inFour)).toBeGreaterThan(2500);
     expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+
+  it("starts no retry that would have less than minAttemptMs left of maxTotalMs", () => {
+    const schedule = new RetrySchedule({ maxRetries: 5, maxTotalMs: 320 }, managedIdentityRetryStatuses);
+    expect(schedule.nextDelay("0.3", 250)).toBeUndefined();
+    expect(schedule.nextDelay("0.3")).toBe(300);
   });
 
   it("starts no retry that would end past maxTotalMs", () => {

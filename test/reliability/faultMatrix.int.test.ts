@@ -67,6 +67,23 @@ describe("fault matrix on the token endpoint", () => {
     });
   }
 
+  it("a retry the total bound would cut short is not started: the 503 is reported, not a timeout", async () => {
+    const subject = new ClientSecretCredential(emu.tenantId, APP, SECRET, {
+      authorityHost: emu.authorityHost,
+      disableInstanceDiscovery: true,
+      caCertificates: emu.caCertificatePem,
+      retryOptions: { maxRetries: 1, maxTotalMs: 320 },
+      requestTimeoutMs: 2000,
+    });
+    await subject.getToken("https://warmup.example/.default");
+    emu.fault({ status: 503, retryAfter: 0.3 });
+    emu.fault({ status: 503, latencyMs: 100, count: 5 }); // a retry at 300 ms would have ~20 ms left: it would time out
+    const error = await subject.getToken("api://cut-short/.default").catch((e: unknown) => e);
+    emu.clearFaults();
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as AuthenticationError).statusCode).toBe(503);
+  });
+
   it("keeps serving a still-valid cached token while refreshes fail", async () => {
     const short = await startEmulator({ accessTokenLifetimeSeconds: 2, apps: [{ clientId: APP, clientSecrets: [SECRET] }] });
     try {
