@@ -22,7 +22,36 @@ export interface CredentialDescription {
   certificate?: Record<string, string | number>;
   /** Members of a chain. */
   sources?: CredentialDescription[];
+  /**
+   * Keys set in the section that this kind of credential does not use (a `clientSecret` left beside
+   * `credential: managedidentity`, say): harmless, but usually a sign the section says something it does not do.
+   */
+  ignored?: string[];
 }
+
+/** Options every credential built through msal-node takes (see `commonOptions`). */
+const COMMON = ["authorityHost", "azureCloud", "disableInstanceDiscovery", "additionallyAllowedTenants", "caCertificatesPath", "requestTimeoutMs", "tokenCachePersistenceOptions", "tokenCache"];
+const CERTIFICATE = ["clientCertificate", "clientCertificateStoreName", "clientCertificateStoreLocation", "clientCertificateStorePath", "clientCertificatePath", "clientCertificateData", "clientCertificatePassword", "clientCertificateKeyVault", "sendCertificateChain"];
+const MANAGED_IDENTITY_IDS = ["managedIdentityClientId", "managedIdentityResourceId", "managedIdentityObjectId"];
+const EXCLUDES = ["excludeEnvironmentCredential", "excludeWorkloadIdentityCredential", "excludeManagedIdentityCredential", "excludeAzureCliCredential", "excludeAzureDeveloperCliCredential", "excludeInteractiveBrowserCredential"];
+
+/** The keys each kind's builder (`createCredential`) reads; `credential` and `credentialName` always count. */
+const KEYS_USED: Record<CredentialPlan["kind"], readonly string[]> = {
+  clientsecret: ["tenantId", "clientId", "clientSecret", ...COMMON],
+  clientcertificate: ["tenantId", "clientId", ...CERTIFICATE, ...COMMON],
+  clientassertion: ["tenantId", "clientId", "tokenFilePath", ...COMMON],
+  workloadidentity: ["tenantId", "clientId", "tokenFilePath", ...COMMON],
+  managedidentity: ["clientId", ...MANAGED_IDENTITY_IDS, "caCertificatesPath", "requestTimeoutMs"],
+  azurepipelines: ["tenantId", "clientId", "serviceConnectionId", "systemAccessToken", ...COMMON],
+  managedidentityasfederatedidentity: ["tenantId", "clientId", ...MANAGED_IDENTITY_IDS, ...COMMON],
+  environment: COMMON,
+  azurecli: ["tenantId", "processTimeoutInMs", "additionallyAllowedTenants"],
+  azuredevelopercli: ["tenantId", "processTimeoutInMs", "additionallyAllowedTenants"],
+  devicecode: ["tenantId", "clientId", ...COMMON],
+  interactivebrowser: ["tenantId", "clientId", ...COMMON],
+  default: ["tenantId", "clientId", ...MANAGED_IDENTITY_IDS, "processTimeoutInMs", ...EXCLUDES, ...COMMON],
+  chained: ["sources"],
+};
 
 /**
  * Explains, without secrets, which credential a section yields and why — for logs and `azcred explain`.
@@ -42,6 +71,9 @@ function describePlan(plan: CredentialPlan, options: CreateCredentialOptions): C
     settings: redact(plan.settings.values),
   };
   if (plan.namedCredential) description.namedCredential = plan.namedCredential;
+  const used = new Set(["credential", "credentialName", ...KEYS_USED[plan.kind]]);
+  const ignored = Object.keys(plan.settings.values).filter((key) => !used.has(key));
+  if (ignored.length > 0) description.ignored = ignored;
   if (credential instanceof ClientCertificateCredential) {
     description.certificate = credential.certificate ? describeParsedCertificate(credential.certificate) : { source: credential.certificateSource };
   }
@@ -66,7 +98,10 @@ export function formatCredentialDescription(d: CredentialDescription, indent = "
     `${indent}${d.path}: ${d.className} (${d.credential})${d.namedCredential ? ` — named credential '${d.namedCredential}'` : ""}`,
     `${indent}  why: ${d.reason}`,
   ];
-  for (const [key, value] of Object.entries(d.settings)) lines.push(`${indent}  ${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`);
+  const ignored = new Set(d.ignored);
+  for (const [key, value] of Object.entries(d.settings)) {
+    lines.push(`${indent}  ${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}${ignored.has(key) ? ` (ignored: ${d.credential} does not use it)` : ""}`);
+  }
   if (d.certificate && d.certificate.thumbprint === undefined) {
     lines.push(`${indent}  certificate: from ${d.certificate.source} (loaded at the first token request)`);
   } else if (d.certificate) {

@@ -125,6 +125,19 @@ describe("describeCredential", () => {
     expect(`${text}${JSON.stringify(d)}`).not.toContain(PASSWORD);
   });
 
+  it("marks keys the chosen kind does not use as ignored, and nothing else", () => {
+    const d = describeCredential({ credential: "managedidentity", tenantId: T, clientSecret: SECRET, authorityHost: "https://login.microsoftonline.us", managedIdentityClientId: C }, noEnv);
+    expect(d.ignored).toEqual(["tenantId", "clientSecret", "authorityHost"]);
+    const text = formatCredentialDescription(d);
+    expect(text).toContain("clientSecret: (secret) (ignored: managedidentity does not use it)");
+    expect(text).toMatch(/managedIdentityClientId: \S+$/m);
+    expect(text).not.toContain(SECRET);
+    // every key a kind's own section needs is used
+    expect(describeCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, authorityHost: "https://login.microsoftonline.us", requestTimeoutMs: 5000 }, noEnv).ignored).toBeUndefined();
+    expect(describeCredential({ credential: "azurecli", tenantId: T, processTimeoutInMs: 5000 }, noEnv).ignored).toBeUndefined();
+    expect(describeCredential({ credential: "azurecli", tenantId: T, clientId: C }, noEnv).ignored).toEqual(["clientId"]);
+  });
+
   it("redacts a client secret and names a referenced named credential", () => {
     const d = describeCredential({ credentialName: "api" }, { ...noEnv, namedCredentials: { api: { credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET } } });
     expect(d.namedCredential).toBe("api");
