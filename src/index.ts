@@ -4,11 +4,14 @@ export {
   AuthenticationError,
   AuthenticationErrorName,
   AuthenticationRequiredError,
+  CERTIFICATE_ERROR_CODES,
   CertificateError,
+  CONFIGURATION_ERROR_CODES,
   ConfigurationError,
   CredentialFactoryError,
   CredentialUnavailableError,
   CredentialUnavailableErrorName,
+  ERROR_CODES,
 } from "./errors.js";
 export type {
   AuthenticationRequiredErrorOptions,

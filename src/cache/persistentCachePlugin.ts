@@ -8,10 +8,12 @@ import { createLogger } from "../logger.js";
 
 const logger = createLogger("persistent-cache");
 const FORMAT = "azure-credential-factory/token-cache";
+/** A cache name becomes a file name (`<name>.cache`): no separators, no `..`, not empty (as the config layer checks). */
+const CACHE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
 
 /** Where and how the token cache is persisted (`tokenCachePersistenceOptions`, extended for headless Linux). */
 export interface PersistentCacheOptions {
-  /** Cache name; the file is `<directory>/<name>.cache`. @default "msal" */
+  /** Cache name; the file is `<directory>/<name>.cache`: letters, digits, '.', '-' and '_' (at most 100). @default "msal" */
   name?: string;
   /** Folder of the cache file (created with mode 0700). @default `~/.IdentityService` */
   directory?: string;
@@ -43,8 +45,16 @@ export interface TokenCachePersistenceOptions extends PersistentCacheOptions {
  * @param path - the option's config path, for errors.
  */
 export function persistentCachePlugin(options: PersistentCacheOptions = {}, path = "tokenCachePersistenceOptions"): ICachePlugin & { readonly file: string } {
+  const name = options.name ?? "msal";
+  if (typeof name !== "string" || !CACHE_NAME.test(name)) {
+    throw new ConfigurationError(
+      "ERR_CONFIG_INVALID_VALUE",
+      `${path}:name`,
+      "The cache name becomes a file name: use letters, digits, '.', '-' and '_' (at most 100), not a path",
+    );
+  }
   const directory = options.directory ?? join(homedir(), ".IdentityService");
-  const file = join(directory, `${options.name ?? "msal"}.cache`);
+  const file = join(directory, `${name}.cache`);
   const key = resolveKey(options, path);
   const lockTimeoutMs = options.lockTimeoutMs ?? 5000;
   refuseWorldWritable(file, path);

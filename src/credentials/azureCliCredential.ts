@@ -5,6 +5,7 @@ import { checkTenantId } from "../msal/authorityHosts.js";
 import type { AzureCliCredentialOptions } from "./azureCliCredentialOptions.js";
 import { cliGetToken, runDeveloperCli } from "./developerCliProcess.js";
 import { redactedView } from "./redaction.js";
+import { checkMilliseconds } from "./tokenCredentialOptions.js";
 
 const NAME = "AzureCliCredential";
 
@@ -22,6 +23,7 @@ export class AzureCliCredential implements TokenCredential {
   /** @param options - tenant, subscription, process time limit. */
   constructor(options: AzureCliCredentialOptions = {}) {
     if (options.tenantId !== undefined) checkTenantId(options.tenantId, "tenantId");
+    checkMilliseconds(options.processTimeoutInMs, "processTimeoutInMs");
     if (options.subscription !== undefined && !/^[0-9a-zA-Z\-_. ]+$/.test(options.subscription)) {
       throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "subscription", `${NAME}: the subscription may hold only letters, digits, spaces, '-', '_' and '.'`);
     }

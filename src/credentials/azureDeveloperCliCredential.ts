@@ -5,6 +5,7 @@ import { checkTenantId } from "../msal/authorityHosts.js";
 import type { AzureDeveloperCliCredentialOptions } from "./azureDeveloperCliCredentialOptions.js";
 import { cliGetToken, runDeveloperCli } from "./developerCliProcess.js";
 import { redactedView } from "./redaction.js";
+import { checkMilliseconds } from "./tokenCredentialOptions.js";
 
 const NAME = "AzureDeveloperCliCredential";
 
@@ -21,6 +22,7 @@ export class AzureDeveloperCliCredential implements TokenCredential {
   /** @param options - tenant and process time limit. */
   constructor(options: AzureDeveloperCliCredentialOptions = {}) {
     if (options.tenantId !== undefined) checkTenantId(options.tenantId, "tenantId");
+    checkMilliseconds(options.processTimeoutInMs, "processTimeoutInMs");
     this.#tenantId = options.tenantId;
     this.#allowedTenants = options.additionallyAllowedTenants ?? [];
     this.#timeoutMs = options.processTimeoutInMs ?? 10_000;

@@ -56,7 +56,12 @@ async function requestOidcToken(oidcRequestUri: string | undefined, serviceConne
   if (!oidcRequestUri) {
     throw new CredentialUnavailableError(`${NAME}: SYSTEM_OIDCREQUESTURI is not set; this is not an Azure Pipelines job (or the task does not expose it)`);
   }
-  const url = new URL(oidcRequestUri);
+  let url: URL;
+  try {
+    url = new URL(oidcRequestUri);
+  } catch {
+    throw new CredentialUnavailableError(`${NAME}: SYSTEM_OIDCREQUESTURI is not a URL`);
+  }
   url.searchParams.set("api-version", "7.1");
   url.searchParams.set("serviceConnectionId", serviceConnectionId);
   let response: HttpAnswer;

@@ -8,6 +8,7 @@ import { EnvironmentCredential } from "./environmentCredential.js";
 import { InteractiveBrowserCredential } from "./interactiveBrowserCredential.js";
 import { ManagedIdentityCredential } from "./managedIdentityCredential.js";
 import { redactedView } from "./redaction.js";
+import { checkNetworkOptions, checkRetryOptions } from "./tokenCredentialOptions.js";
 import { WorkloadIdentityCredential } from "./workloadIdentityCredential.js";
 
 /** Members of the default chain, in order. */
@@ -56,6 +57,9 @@ export class DefaultAzureCredential implements TokenCredential {
 
   constructor(options: DefaultAzureCredentialOptions = {}) {
     const env = options.env ?? process.env;
+    // Checked here, not only by the members that happen to be configured on this host.
+    checkNetworkOptions(options);
+    checkRetryOptions(options.managedIdentityRetryOptions, "managedIdentityRetryOptions");
     const missing = (options.requiredEnvVars ?? []).filter((name) => !env[name]);
     if (missing.length > 0) {
       throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", missing.join(", "), `DefaultAzureCredential: required environment variables are not set: ${missing.join(", ")}`);
@@ -101,7 +105,8 @@ function buildMember(member: DefaultAzureCredentialMember, o: DefaultAzureCreden
       case "EnvironmentCredential":
         return new EnvironmentCredential({ ...common, env });
       case "WorkloadIdentityCredential":
-        return new WorkloadIdentityCredential({ ...common, env, tenantId, clientId: o.workloadIdentityClientId ?? o.managedIdentityClientId ?? env.AZURE_CLIENT_ID });
+        // tenant and client default to AZURE_TENANT_ID / AZURE_CLIENT_ID inside, so errors name the variable
+        return new WorkloadIdentityCredential({ ...common, env, tenantId: o.tenantId, clientId: o.workloadIdentityClientId ?? o.managedIdentityClientId });
       case "ManagedIdentityCredential":
         return new ManagedIdentityCredential({
           clientId: o.managedIdentityClientId,

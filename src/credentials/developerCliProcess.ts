@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import type { AccessToken, GetTokenOptions } from "@azure/core-auth";
 import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
 import { ConfigurationError, CredentialUnavailableError } from "../errors.js";
-import { resolveTenantId } from "../msal/authorityHosts.js";
+import { checkTenantId, resolveTenantId } from "../msal/authorityHosts.js";
+import { normalizeScopes } from "./scopes.js";
 
 /** @internal The outcome of a developer tool run. */
 export interface CliRunResult {
@@ -65,14 +66,23 @@ function firstMeaningfulLine(output: string): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
-/** @internal One scope, of the characters a scope may hold, as `@azure/identity` requires for CLI credentials. */
+/**
+ * @internal One scope, of the characters a scope may hold, as `@azure/identity` requires for CLI credentials, and
+ * not starting with '-' (the CLI would read it as a flag, `--debug`).
+ */
 export function checkCliScope(scope: string, credentialName: string): void {
   if (!/^[0-9a-zA-Z\-_.:/]+$/.test(scope)) {
     throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${credentialName}: invalid scope '${scope.slice(0, 100)}': only letters, digits, '-', '_', '.', ':' and '/' are allowed`);
   }
+  if (scope.startsWith("-")) {
+    throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${credentialName}: invalid scope '${scope.slice(0, 100)}': a scope may not start with '-'`);
+  }
 }
 
-/** @internal What the developer-CLI credentials share: one scope, checked; the tenant rules; the front cache. */
+/**
+ * @internal What the developer-CLI credentials share: one scope, checked; the tenant rules (a requested tenant is
+ * checked before it reaches the command line); the front cache. Never throws: it rejects.
+ */
 export function cliGetToken(
   credentialName: string,
   cache: TokenFrontCache,
@@ -82,21 +92,30 @@ export function cliGetToken(
   options: GetTokenOptions,
   run: (scope: string, tenantId: string | undefined) => Promise<AccessToken>,
 ): Promise<AccessToken> {
-  const scope = singleScope(scopes, credentialName);
-  checkCliScope(scope, credentialName);
-  const tenantId =
-    configuredTenantId === undefined && options.tenantId === undefined
-      ? undefined
-      : resolveTenantId(configuredTenantId ?? options.tenantId!, options.tenantId, allowedTenants, credentialName);
+  let scope: string;
+  let tenantId: string | undefined;
+  options ??= {};
+  try {
+    scope = singleScope(scopes, credentialName);
+    checkCliScope(scope, credentialName);
+    if (options.tenantId !== undefined) checkTenantId(options.tenantId, "getTokenOptions.tenantId");
+    tenantId =
+      configuredTenantId === undefined && options.tenantId === undefined
+        ? undefined
+        : resolveTenantId(configuredTenantId ?? options.tenantId!, options.tenantId, allowedTenants, credentialName);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const key = tokenCacheKey([scope], tenantId ?? "", options.claims);
   return cache.get(key, () => run(scope, tenantId), options.abortSignal as AbortSignal | undefined);
 }
 
-/** @internal Developer CLIs take exactly one scope. */
+/** @internal Developer CLIs and managed identity take exactly one scope (not blank); throws no TypeError on null. */
 export function singleScope(scopes: string | string[], credentialName: string): string {
-  const list = typeof scopes === "string" ? [scopes] : scopes;
-  if (list.length !== 1 || typeof list[0] !== "string" || list[0].length === 0) {
+  const list = normalizeScopes(scopes);
+  const first = list[0];
+  if (list.length !== 1 || typeof first !== "string" || first.trim().length === 0) {
     throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${credentialName}: exactly one scope is required`);
   }
-  return list[0];
+  return first;
 }

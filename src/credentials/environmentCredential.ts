@@ -45,11 +45,14 @@ export class EnvironmentCredential implements TokenCredential {
     const username = get("AZURE_USERNAME");
     const password = get("AZURE_PASSWORD");
     this.#missing = describeMissing(tenantId, clientId, secret, certificatePath, username, password);
+    // Without the option, the authority host can only have come from AZURE_AUTHORITY_HOST: name it in errors.
+    const fromEnvironment: Record<string, string> = (options.authorityHost ?? undefined) === undefined ? { authorityHost: "AZURE_AUTHORITY_HOST" } : {};
     if (tenantId && clientId && secret) {
       this.#credential = wrapPaths(() => new ClientSecretCredential(tenantId, clientId, secret, shared), {
         tenantId: "AZURE_TENANT_ID",
         clientId: "AZURE_CLIENT_ID",
         clientSecret: "AZURE_CLIENT_SECRET",
+        ...fromEnvironment,
       });
     } else if (tenantId && clientId && certificatePath) {
       const sendCertificateChain = /^(true|1)$/i.test(get("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN") ?? "");
@@ -61,12 +64,13 @@ export class EnvironmentCredential implements TokenCredential {
             { certificatePath, certificatePassword: get("AZURE_CLIENT_CERTIFICATE_PASSWORD") },
             { ...shared, sendCertificateChain },
           ),
-        { tenantId: "AZURE_TENANT_ID", clientId: "AZURE_CLIENT_ID", certificatePath: "AZURE_CLIENT_CERTIFICATE_PATH" },
+        { tenantId: "AZURE_TENANT_ID", clientId: "AZURE_CLIENT_ID", certificatePath: "AZURE_CLIENT_CERTIFICATE_PATH", ...fromEnvironment },
       );
     } else if (tenantId && clientId && username && password) {
       this.#credential = wrapPaths(() => new UsernamePasswordCredential(tenantId, clientId, username, password, shared), {
         tenantId: "AZURE_TENANT_ID",
         clientId: "AZURE_CLIENT_ID",
+        ...fromEnvironment,
       });
     }
     redactedView(this, () => ({ credential: this.#credential?.constructor.name ?? "none" }));

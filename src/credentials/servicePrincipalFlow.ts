@@ -3,8 +3,9 @@ import { persistentCachePlugin } from "../cache/persistentCachePlugin.js";
 import { RedisTokenCache } from "../cache/redisTokenCache.js";
 import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
 import { ConfigurationError, CredentialUnavailableError } from "../errors.js";
-import { checkTenantId, resolveAuthorityHost, resolveTenantId } from "../msal/authorityHosts.js";
+import { checkTenantId, isTenantIndependent, resolveAuthorityHost, resolveTenantId } from "../msal/authorityHosts.js";
 import { ConfidentialClient, type ClientAuthentication } from "../msal/confidentialClient.js";
+import { scopeList } from "./scopes.js";
 import { networkOptionsOf, type MultiTenantTokenCredentialOptions } from "./tokenCredentialOptions.js";
 
 /**
@@ -32,6 +33,7 @@ export class ServicePrincipalFlow {
     userAssertion?: string,
   ) {
     checkTenantId(tenantId, "tenantId");
+    if (userAssertion === undefined) refuseTenantIndependent(tenantId, "tenantId", credentialName);
     requireString(clientId, "clientId", credentialName);
     this.#credentialName = credentialName;
     this.tenantId = tenantId;
@@ -53,16 +55,16 @@ export class ServicePrincipalFlow {
     this.#redis = options.tokenCache?.type === "redis" ? new RedisTokenCache(options.tokenCache, `${this.authorityHost}|${tenantId}|${clientId}|${userAssertion ?? ""}`) : undefined;
   }
 
-  /** The `TokenCredential.getToken` of the credentials built on this flow. */
+  /** The `TokenCredential.getToken` of the credentials built on this flow. Never throws: it rejects. */
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     if (this.#closed) return Promise.reject(new CredentialUnavailableError(`${this.#credentialName}: the credential has been closed`));
-    const list = typeof scopes === "string" ? [scopes] : scopes;
-    if (list.length === 0 || list.some((s) => typeof s !== "string" || s.length === 0)) {
-      return Promise.reject(new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${this.#credentialName}: at least one non-empty scope is required`));
-    }
+    let list: string[];
     let tenantId: string;
     try {
+      list = scopeList(scopes, this.#credentialName);
+      options ??= {};
       tenantId = resolveTenantId(this.tenantId, options.tenantId, this.#allowedTenants, this.#credentialName);
+      if (this.#userAssertion === undefined && tenantId !== this.tenantId) refuseTenantIndependent(tenantId, "getTokenOptions.tenantId", this.#credentialName);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -89,10 +91,21 @@ export class ServicePrincipalFlow {
   }
 }
 
-/** @internal Throws a ConfigurationError unless `value` is a non-empty string. */
+/** @internal Throws a ConfigurationError unless `value` is a string that is not empty or blank (blank is missing, as in .NET). */
 export function requireString(value: unknown, path: string, credentialName: string): asserts value is string {
-  if (typeof value !== "string" || value.length === 0) {
+  if (typeof value !== "string" || value.trim().length === 0) {
     throw new ConfigurationError("ERR_CONFIG_MISSING_VALUE", path, `${credentialName}: ${path} is required`);
+  }
+}
+
+/** Client credentials need the app's own tenant: `common`, `organizations` and `consumers` are for user sign-in. */
+function refuseTenantIndependent(tenantId: string, path: string, credentialName: string): void {
+  if (isTenantIndependent(tenantId)) {
+    throw new ConfigurationError(
+      "ERR_CONFIG_TENANT_ID",
+      path,
+      `${credentialName} gets tokens as an app and needs its tenant's id or domain; '${tenantId.trim()}' is for user sign-in only`,
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import { checkTenantId, resolveAuthorityHost, resolveTenantId } from "../msal/au
 import { toAccessToken } from "../msal/confidentialClient.js";
 import { PublicClient, type AuthenticationRecord, type UserFlowParameters } from "../msal/publicClient.js";
 import { DeveloperSignOnClientId, type InteractiveCredentialOptions } from "./interactiveCredentialOptions.js";
+import { scopeList } from "./scopes.js";
 import { networkOptionsOf } from "./tokenCredentialOptions.js";
 
 /** Signs a user in with one flow (device code, browser, password) through the public client. */
@@ -61,6 +62,7 @@ export class UserSignInFlow {
 
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     if (this.#closed) return Promise.reject(new CredentialUnavailableError(`${this.#name}: the credential has been closed`));
+    options ??= {};
     let params: UserFlowParameters;
     try {
       params = this.#parameters(scopes, options);
@@ -106,10 +108,8 @@ export class UserSignInFlow {
   }
 
   #parameters(scopes: string | string[], options: GetTokenOptions): UserFlowParameters {
-    const list = typeof scopes === "string" ? [scopes] : [...scopes];
-    if (list.length === 0 || list.some((s) => typeof s !== "string" || s.length === 0)) {
-      throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", "scopes", `${this.#name}: at least one non-empty scope is required`);
-    }
+    const list = scopeList(scopes, this.#name);
+    options ??= {};
     const tenantId = resolveTenantId(this.tenantId, options.tenantId, this.#allowedTenants, this.#name);
     return { scopes: list, tenantId, claims: options.claims, enableCae: options.enableCae };
   }

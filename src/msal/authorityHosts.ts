@@ -12,7 +12,10 @@ export enum AzureAuthorityHosts {
   AzurePublicCloud = "https://login.microsoftonline.com",
 }
 
-const TENANT_ID = /^[0-9a-zA-Z-.]+$/;
+/** A GUID or a domain name: letters, digits, '-' and '.', not starting with '-' or '.' (which a CLI would read as a flag). */
+const TENANT_ID = /^[0-9a-zA-Z][0-9a-zA-Z-.]*$/;
+/** A tenant is a GUID or a domain name: at most 253 characters (the DNS limit). */
+const MAX_TENANT_LENGTH = 253;
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
@@ -30,7 +33,7 @@ export function resolveAuthorityHost(
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigurationError("ERR_CONFIG_AUTHORITY_HOST", path, `The authority host '${raw}' is not a URL`);
+    throw new ConfigurationError("ERR_CONFIG_AUTHORITY_HOST", path, `The authority host '${shownAuthority(raw)}' is not a URL`);
   }
   if (url.protocol !== "https:") {
     throw new ConfigurationError("ERR_CONFIG_AUTHORITY_HOST", path, `The authority host '${url.origin}' must use https`);
@@ -41,26 +44,47 @@ export function resolveAuthorityHost(
   return url.href.replace(/\/+$/, "");
 }
 
+/**
+ * An authority value that is not a URL, as an error may show it: never what comes before an '@' (a user name and
+ * password, which a malformed URL may still hold), and at most 100 characters.
+ */
+function shownAuthority(raw: string): string {
+  const at = raw.lastIndexOf("@");
+  const shown = at < 0 ? raw : `…@${raw.slice(at + 1)}`;
+  return shown.length > 100 ? `${shown.slice(0, 100)}…` : shown;
+}
+
 /** True for localhost, 127.0.0.1 and [::1]. */
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK.has(hostname) || hostname.startsWith("127.");
 }
 
 /**
- * Checks a tenant id's characters, as `@azure/identity` does.
+ * Checks a tenant id's characters, as `@azure/identity` does, and its length (at most 253, the DNS limit).
  * @throws ConfigurationError with code `ERR_CONFIG_TENANT_ID`.
  */
 export function checkTenantId(tenantId: string | undefined, path = "tenantId"): asserts tenantId is string {
   if (typeof tenantId !== "string" || tenantId.length === 0) {
     throw new ConfigurationError("ERR_CONFIG_TENANT_ID", path, "A tenant id is required");
   }
+  if (tenantId.length > MAX_TENANT_LENGTH) {
+    throw new ConfigurationError("ERR_CONFIG_TENANT_ID", path, `A tenant id is a GUID or a domain name of at most ${MAX_TENANT_LENGTH} characters (got ${tenantId.length})`);
+  }
   if (!TENANT_ID.test(tenantId)) {
     throw new ConfigurationError(
       "ERR_CONFIG_TENANT_ID",
       path,
-      "Invalid tenant id provided: only letters, digits, '-' and '.' are allowed. See https://learn.microsoft.com/partner-center/find-ids-and-domain-names",
+      "Invalid tenant id provided: only letters, digits, '-' and '.' are allowed, starting with a letter or digit. See https://learn.microsoft.com/partner-center/find-ids-and-domain-names",
     );
   }
+}
+
+/** msal-node's tenant-independent authorities: for user sign-in only; msal-node refuses them for client credentials. */
+const TENANT_INDEPENDENT = new Set(["common", "organizations", "consumers"]);
+
+/** True for `common`, `organizations` and `consumers` (any letter case). */
+export function isTenantIndependent(tenantId: string): boolean {
+  return TENANT_INDEPENDENT.has(tenantId.trim().toLowerCase());
 }
 
 /**

@@ -1,7 +1,9 @@
 import {
   AuthenticationError,
+  ConfigurationError,
   CredentialFactoryError,
   CredentialUnavailableError,
+  type ConfigurationErrorCode,
   type ErrorResponse,
 } from "../errors.js";
 import { NetworkRequestError, type RecordedErrorResponse } from "./networkClient.js";
@@ -56,9 +58,54 @@ export function translateMsalError(error: unknown, credentialName: string, recor
   if (msal.errorCode === "endpoints_resolution_error") {
     return new CredentialUnavailableError(`${credentialName}: the authority's metadata could not be resolved: ${msal.message}`, { cause: error });
   }
-  const name = msal.errorCode ?? msal.name ?? "Error";
-  const message = typeof msal.message === "string" ? msal.message : String(error);
-  return new AuthenticationError(400, { error: name, errorDescription: `${credentialName}: ${message}` }, { cause: error });
+  // Nothing below reached Microsoft Entra ID (no answer was recorded): no AuthenticationError with a made-up status.
+  const isMsal = typeof msal.errorCode === "string" && typeof msal.name === "string";
+  if (isMsal && msal.name === "InteractionRequiredAuthError") {
+    // msal-node's verdict on a cached account or refresh token: user sign-in flows turn it into AuthenticationRequiredError.
+    return new AuthenticationError(msal.status ?? 400, { error: msal.errorCode!, errorDescription: `${credentialName}: ${shownDetail(msal.errorMessage ?? msal.message)}` }, { cause: error });
+  }
+  if (isMsal && msal.errorCode === "device_code_polling_cancelled") {
+    return Object.assign(new Error(`${credentialName}: the sign-in was cancelled`, { cause: error }), { name: "AbortError" });
+  }
+  if (isMsal && msal.name === "ClientConfigurationError") {
+    const [code, path] = CONFIGURATION_ERRORS[msal.errorCode!] ?? ["ERR_CONFIG_INVALID_VALUE", "options"];
+    return new ConfigurationError(code, path, `${credentialName}: msal-node refused the request (${msal.errorCode}): ${shownDetail(msal.errorMessage ?? msal.message)}`, { cause: error });
+  }
+  if (isMsal) {
+    // ClientAuthError, CacheError, …: msal-node could not make the request on this host.
+    return new CredentialUnavailableError(`${credentialName}: msal-node could not make the request (${msal.errorCode}): ${shownDetail(msal.errorMessage ?? msal.message)}`, { cause: error });
+  }
+  // A local failure before any request: a client-assertion callback that threw, a file that could not be read, …
+  const name = error instanceof Error ? error.name : typeof error;
+  const detail = error instanceof Error ? shownDetail(error.message) : "";
+  return new CredentialUnavailableError(`${credentialName}: the token request failed before reaching the authority: ${name}${detail ? `: ${detail}` : ""}`, { cause: error });
+}
+
+/** msal-node's ClientConfigurationError codes → this library's code and the option at fault. */
+const CONFIGURATION_ERRORS: Record<string, [ConfigurationErrorCode, string]> = {
+  empty_input_scopes_error: ["ERR_CONFIG_INVALID_VALUE", "scopes"],
+  invalid_claims: ["ERR_CONFIG_INVALID_VALUE", "getTokenOptions.claims"],
+  claims_request_parsing_error: ["ERR_CONFIG_INVALID_VALUE", "getTokenOptions.claims"],
+  authority_uri_insecure: ["ERR_CONFIG_AUTHORITY_HOST", "authorityHost"],
+  url_parse_error: ["ERR_CONFIG_AUTHORITY_HOST", "authorityHost"],
+  empty_url_error: ["ERR_CONFIG_AUTHORITY_HOST", "authorityHost"],
+  untrusted_authority: ["ERR_CONFIG_AUTHORITY_HOST", "authorityHost"],
+  invalid_authority_metadata: ["ERR_CONFIG_AUTHORITY_HOST", "authorityHost"],
+  invalid_cloud_discovery_metadata: ["ERR_CONFIG_AUTHORITY_HOST", "authorityHost"],
+  authority_mismatch: ["ERR_CONFIG_AUTHORITY_HOST", "authorityHost"],
+};
+
+/**
+ * The first line of a message from outside this library, as our own message may show it: tokens (JWTs) and URL
+ * user information replaced, at most 200 characters. The original error stays the `cause`.
+ */
+function shownDetail(message: unknown): string {
+  if (typeof message !== "string") return "";
+  const line = message.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? "";
+  const scrubbed = line
+    .replace(/eyJ[\w-]*\.[\w-]*\.[\w-]*/g, "<token>")
+    .replace(/\/\/[^/\s@]*@/g, "//…@");
+  return scrubbed.length > 200 ? `${scrubbed.slice(0, 200)}…` : scrubbed;
 }
 
 /** Reads Entra ID's JSON error body (`error`, `error_description`, `error_codes`, …). */
