@@ -12,7 +12,7 @@ function propertySchema(spec: KeySpec): JsonSchema {
     case "boolean":
       return { ...base, type: ["boolean", "string"], pattern: "^(?i:true|false|1|0)$" };
     case "integer":
-      return { ...base, type: ["integer", "string"], minimum: 0, pattern: "^[0-9]+$" };
+      return { ...base, type: ["integer", "string"], minimum: 1, pattern: "^0*[1-9][0-9]*$" };
     case "stringList":
       return { ...base, oneOf: [{ type: "array", items: { type: "string" } }, { type: "string" }] };
     case "section":

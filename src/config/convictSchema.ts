@@ -55,7 +55,8 @@ function addFormats(): void {
   loadConvict().addFormat({
     name: "acf-nullable-integer",
     validate(value: unknown) {
-      if (value !== null && !(Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_INTEGER)) throw new Error(`not an integer from 0 to ${MAX_INTEGER}`);
+      // The integer keys are time limits: 0 ms would fail every request, as the constructors say too.
+      if (value !== null && !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_INTEGER)) throw new Error(`not an integer from 1 to ${MAX_INTEGER}`);
     },
   });
 }

@@ -115,7 +115,7 @@ function expectation(spec: KeySpec): string {
     case "boolean":
       return "true or false";
     case "integer":
-      return `a whole number from 0 to ${MAX_INTEGER}`;
+      return `a whole number from 1 to ${MAX_INTEGER}`;
     case "stringList":
       return "an array of strings or a ';'-separated string";
     case "section":

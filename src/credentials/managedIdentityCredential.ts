@@ -14,6 +14,7 @@ import { translateMsalError } from "../msal/translateMsalError.js";
 import { singleScope } from "./developerCliProcess.js";
 import type { ManagedIdentityCredentialOptions } from "./managedIdentityCredentialOptions.js";
 import { redactedView } from "./redaction.js";
+import { checkMilliseconds, checkNetworkOptions } from "./tokenCredentialOptions.js";
 
 const NAME = "ManagedIdentityCredential";
 
@@ -43,13 +44,15 @@ export class ManagedIdentityCredential implements TokenCredential {
       typeof clientIdOrOptions === "string" ? { ...options, clientId: clientIdOrOptions } : { ...(clientIdOrOptions ?? {}) };
     const given = (["clientId", "resourceId", "objectId"] as const).filter((k) => opts[k] !== undefined && opts[k] !== "");
     if (given.length > 1) {
-      throw new ConfigurationError("ERR_CONFIG_CONFLICT", given.join(", "), `${NAME}: give at most one of clientId, resourceId and objectId, not ${given.join(" and ")}`);
+      throw new ConfigurationError("ERR_CONFIG_CONFLICT", given[1]!, `${NAME}: give at most one of clientId, resourceId and objectId, not ${given.join(" and ")}`);
     }
     this.#idParams = {
       userAssignedClientId: opts.clientId || undefined,
       userAssignedResourceId: opts.resourceId || undefined,
       userAssignedObjectId: opts.objectId || undefined,
     };
+    checkNetworkOptions(opts);
+    if (typeof opts.probeImds === "object" && opts.probeImds !== null) checkMilliseconds(opts.probeImds.timeoutMs, "probeImds:timeoutMs", 1);
     this.#networkOptions = { caCertificates: opts.caCertificates, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000, retryOptions: opts.retryOptions ?? {} };
     this.#cache = new TokenFrontCache(opts.tokenRefreshOptions);
     this.#probeTimeoutMs = opts.probeImds ? (typeof opts.probeImds === "object" ? opts.probeImds.timeoutMs : undefined) ?? 1000 : undefined;
@@ -67,6 +70,7 @@ export class ManagedIdentityCredential implements TokenCredential {
    */
   getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     let resource: string;
+    options ??= {};
     try {
       resource = singleScope(scopes, NAME).replace(/\/\.default$/, "");
     } catch (error) {

@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import "../helpers/fuzzSeed.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CertificateError, loadCertificateFile, loadCertificatePem, loadCertificatePfx } from "../../src/index.js";
 import { createEcCertificate, createPfx, createTestCertificate, encryptedPkcs1, encryptedPkcs8, type TestCertificate } from "../helpers/certificates.js";

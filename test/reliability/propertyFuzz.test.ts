@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import "../helpers/fuzzSeed.js";
 import { describe, expect, it } from "vitest";
 import {
   CertificateError,
