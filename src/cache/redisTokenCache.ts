@@ -111,7 +111,7 @@ export class RedisTokenCache {
       if (cached !== undefined && usable(cached, forceRefresh)) return cached;
       const owner = randomUUID();
       if ((await client.set(lockKey, owner, { NX: true, PX: this.#options.lockTtlMs })) === "OK") {
-        return await this.#fetchAndStore(client, entryKey, lockKey, owner, fetch);
+        return await this.#fetchAndStore(client, entryKey, lockKey, owner, fetch, (t) => usable(t, forceRefresh));
       }
       const deadline = Date.now() + this.#options.maxWaitMs;
       while (Date.now() < deadline) {
@@ -119,7 +119,7 @@ export class RedisTokenCache {
         const fresh = await this.#read(client, entryKey);
         if (fresh !== undefined && usable(fresh, false)) return fresh;
         if ((await client.set(lockKey, owner, { NX: true, PX: this.#options.lockTtlMs })) === "OK") {
-          return await this.#fetchAndStore(client, entryKey, lockKey, owner, fetch);
+          return await this.#fetchAndStore(client, entryKey, lockKey, owner, fetch, (t) => usable(t, false));
         }
       }
       logger.warning(`Waited ${this.#options.maxWaitMs} ms for another replica's token; fetching it here`);
@@ -137,7 +137,27 @@ export class RedisTokenCache {
     if (client) await (await client.catch(() => undefined))?.quit().catch(() => undefined);
   }
 
-  async #fetchAndStore(client: RedisLike, entryKey: string, lockKey: string, owner: string, fetch: () => Promise<AccessToken>): Promise<AccessToken> {
+  /**
+   * Holding the lock: reads the entry once more first — another replica may have stored its token and released
+   * the lock between this replica's read and its lock attempt (the holder stores before it releases, so a read
+   * made after taking the lock sees that token) — and fetches only when there is still none.
+   */
+  async #fetchAndStore(
+    client: RedisLike,
+    entryKey: string,
+    lockKey: string,
+    owner: string,
+    fetch: () => Promise<AccessToken>,
+    isUsable: (token: AccessToken) => boolean,
+  ): Promise<AccessToken> {
+    const stored = await this.#read(client, entryKey).catch((error: unknown) => {
+      void this.#release(client, lockKey, owner);
+      throw error;
+    });
+    if (stored !== undefined && isUsable(stored)) {
+      await this.#release(client, lockKey, owner);
+      return stored;
+    }
     const renew = setInterval(() => {
       void client
         .get(lockKey)
@@ -153,8 +173,13 @@ export class RedisTokenCache {
       return token;
     } finally {
       clearInterval(renew);
-      if ((await client.get(lockKey).catch(() => null)) === owner) await client.del(lockKey).catch(() => 0);
+      await this.#release(client, lockKey, owner);
     }
+  }
+
+  /** Deletes the lock if this replica still holds it. */
+  async #release(client: RedisLike, lockKey: string, owner: string): Promise<void> {
+    if ((await client.get(lockKey).catch(() => null)) === owner) await client.del(lockKey).catch(() => 0);
   }
 
   async #read(client: RedisLike, entryKey: string): Promise<AccessToken | undefined> {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientSecretCredential, setLogSink } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { tempDir, writeFile } from "../helpers/certificates.js";
-import { startRedisServer, type RedisServer } from "../helpers/redisServer.js";
+import { startLockRaceProxy, startRedisServer, type RedisServer } from "../helpers/redisServer.js";
 
 const run = promisify(execFile);
 const CLIENT_ID = "2ed15000-0000-4000-8000-0000000ed150";
@@ -70,6 +70,29 @@ describe("Redis-shared token cache (real redis-server, dist build)", () => {
       expect(emu.tokenRequests({ clientId: CLIENT_ID, scope }).length).toBe(1);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("a replica that takes the lock just after another stored the token uses that token (no second request)", async () => {
+    // The race of two replicas: b reads Redis (no token yet), a stores its token and releases the lock, then b's
+    // lock attempt succeeds. The proxy holds b's lock attempt until a has finished, so the race happens every run.
+    const scope = "api://lock-race/.default";
+    emu.fault({ latencyMs: 300 });
+    const a = credentialFor({ type: "redis", url: redis.url });
+    let first: Promise<unknown> | undefined;
+    const proxy = await startLockRaceProxy(redis.port, async () => {
+      await first;
+    });
+    const b = credentialFor({ type: "redis", url: proxy.url });
+    try {
+      first = a.getToken(scope);
+      await new Promise((r) => setTimeout(r, 100)); // a holds the lock and waits on the emulator
+      const [ta, tb] = await Promise.all([first as Promise<{ token: string }>, b.getToken(scope)]);
+      expect(tb?.token).toBe(ta.token);
+      expect(emu.tokenRequests({ clientId: CLIENT_ID, scope }).length).toBe(1);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await proxy.stop();
     }
   });
 

@@ -41,3 +41,47 @@ async function waitForPort(port: number): Promise<void> {
   }
   throw new Error(`redis-server did not listen on ${port}`);
 }
+
+/**
+ * A loopback TCP proxy in front of Redis that holds back the first `SET … NX` (a lock attempt) a client sends
+ * until `beforeLockAttempt` resolves, so a test can change Redis between a replica's read of the entry and its
+ * attempt to take the lock. `lockKey` is the key of that held-back SET.
+ */
+export async function startLockRaceProxy(redisPort: number, beforeLockAttempt: (lockKey: string) => Promise<void>): Promise<{ url: string; stop(): Promise<void> }> {
+  const { createServer, createConnection: connect } = await import("node:net");
+  let fired = false;
+  const sockets = new Set<import("node:net").Socket>();
+  const server = createServer((downstream) => {
+    const upstream = connect({ port: redisPort, host: "127.0.0.1" });
+    sockets.add(downstream).add(upstream);
+    upstream.pipe(downstream);
+    let chain = Promise.resolve();
+    downstream.on("data", (chunk: Buffer) => {
+      chain = chain.then(async () => {
+        const text = chunk.toString("latin1");
+        const lock = /\r\nSET\r\n\$\d+\r\n([^\r]+:lock)\r\n[\s\S]*\r\nNX\r\n/i.exec(text);
+        if (lock && !fired) {
+          fired = true;
+          await beforeLockAttempt(lock[1] ?? "");
+        }
+        upstream.write(chunk);
+      });
+    });
+    const end = () => {
+      downstream.destroy();
+      upstream.destroy();
+    };
+    downstream.on("close", end).on("error", end);
+    upstream.on("close", end).on("error", end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as import("node:net").AddressInfo;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
