@@ -64,7 +64,7 @@ export class ConfidentialClient {
       });
       return toAccessToken(result, this.#settings.credentialName);
     } catch (error) {
-      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId, mark));
+      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId, mark), correlationId);
     }
   }
 
@@ -84,7 +84,7 @@ export class ConfidentialClient {
       });
       return toAccessToken(result, this.#settings.credentialName);
     } catch (error) {
-      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId, mark));
+      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId, mark), correlationId);
     }
   }
 

@@ -69,7 +69,7 @@ export class PublicClient {
       toAccessToken(result, this.#settings.credentialName);
       return result!;
     } catch (error) {
-      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId, mark));
+      throw translateMsalError(error, this.#settings.credentialName, this.#network.takeErrorResponse(correlationId, mark), correlationId);
     }
   }
 

@@ -23,8 +23,18 @@ interface MsalErrorShape {
  * Turns whatever msal-node (or the network under it) threw into this library's errors — the one place where
  * that happens. Entra ID's own error body, when the network client recorded one, wins over msal's summary.
  * @param recorded - the error response recorded for the request's correlation id, if any.
+ * @param correlationId - the correlation id the request was sent with (`client-request-id`): an
+ *   AuthenticationError whose answer named none carries it.
  */
-export function translateMsalError(error: unknown, credentialName: string, recorded?: RecordedErrorResponse): Error {
+export function translateMsalError(error: unknown, credentialName: string, recorded?: RecordedErrorResponse, correlationId?: string): Error {
+  const translated = translate(error, credentialName, recorded);
+  // Entra's body names the request's correlation id; without a body (a dropped connection, a timeout, an HTML
+  // page) the id this library sent as `client-request-id` is the one Microsoft support and the server logs know.
+  if (translated instanceof AuthenticationError && correlationId !== undefined) translated.errorResponse.correlationId ??= correlationId;
+  return translated;
+}
+
+function translate(error: unknown, credentialName: string, recorded?: RecordedErrorResponse): Error {
   if (error instanceof CredentialFactoryError) return error;
   const entra = recorded === undefined ? undefined : toErrorResponse(recorded.body);
   if (recorded !== undefined && entra !== undefined) {

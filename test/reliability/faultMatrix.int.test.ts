@@ -62,7 +62,11 @@ describe("fault matrix on the token endpoint", () => {
       expect(elapsed).toBeLessThan(RETRY.maxTotalMs + 1500);
       const attempts = emu.tokenRequests().length - before;
       expect(attempts).toBe(c.attempts);
-      if (c.status >= 400 && c.fault.body === undefined) expect((error as AuthenticationError).errorResponse.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+      // Every failure names the request it belongs to: Entra's correlation_id, or (no Entra body: a drop, a timeout,
+      // an HTML page, an unreadable 200) the client-request-id the credential sent, as the emulator logged it.
+      const sent = emu.tokenRequests().slice(before).map((r) => r.correlationId);
+      expect(sent.every((id) => id !== undefined && id === sent[0]), "one correlation id for the attempts of one call").toBe(true);
+      expect((error as AuthenticationError).errorResponse.correlationId).toBe(sent[0]);
       await expect(subject.getToken(scope)).resolves.toMatchObject({ tokenType: "Bearer" });
     });
   }
