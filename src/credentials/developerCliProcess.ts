@@ -34,7 +34,7 @@ export function runDeveloperCli(run: CliRun): Promise<CliRunResult> {
     execFile(
       run.command,
       run.args,
-      { timeout: run.timeoutMs, killSignal: "SIGKILL", windowsHide: true, maxBuffer: 1 << 20, env: process.env },
+      { timeout: run.timeoutMs, killSignal: "SIGKILL", windowsHide: true, maxBuffer: 1 << 20, env: developerCliEnvironment(process.env) },
       (error, stdout, stderr) => {
         if (!error) {
           resolve({ stdout: stdout.toString(), stderr: stderr.toString() });
@@ -44,6 +44,42 @@ export function runDeveloperCli(run: CliRun): Promise<CliRunResult> {
       },
     );
   });
+}
+
+/**
+ * Variables holding this library's own secrets, which neither `az` nor `azd` reads: EnvironmentCredential's
+ * (`AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PASSWORD`, `AZURE_PASSWORD`).
+ */
+const WITHHELD_VARIABLES: ReadonlySet<string> = new Set(["AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD"]);
+
+/**
+ * @internal The secret keys of a credential section (lower case), as configuration variables name them
+ * (`Azure__clientSecret`); a test keeps this equal to the schema's sensitive keys.
+ */
+export const WITHHELD_CONFIGURATION_KEYS: ReadonlySet<string> = new Set([
+  "clientsecret",
+  "clientcertificatepassword",
+  "clientcertificatedata",
+  "systemaccesstoken",
+  "encryptionkey",
+  "url",
+]);
+
+/**
+ * @internal The environment of a developer tool: this process's, without the secrets the tool never reads —
+ * EnvironmentCredential's variables and configuration variables (`…__clientSecret`) of secret keys — so a
+ * service principal's secret configured for another credential does not reach `az`, `azd` or their plug-ins.
+ * What the tools do read stays: PATH, HOME, proxies and CA bundles, `AZURE_CONFIG_DIR`, `AZD_*`, and the
+ * federation variables azd's pipeline logins use (`SYSTEM_ACCESSTOKEN`, `ACTIONS_ID_TOKEN_REQUEST_*`).
+ */
+export function developerCliEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || WITHHELD_VARIABLES.has(name.toUpperCase())) continue;
+    if (name.includes("__") && WITHHELD_CONFIGURATION_KEYS.has(name.slice(name.lastIndexOf("__") + 2).toLowerCase())) continue;
+    result[name] = value;
+  }
+  return result;
 }
 
 function classify(run: CliRun, error: import("node:child_process").ExecFileException, output: string): Error {

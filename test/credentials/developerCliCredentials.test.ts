@@ -1,5 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AzureCliCredential, AzureDeveloperCliCredential, ConfigurationError, CredentialUnavailableError } from "../../src/index.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SENSITIVE_KEYS } from "../../src/config/credentialSectionSchema.js";
+import { WITHHELD_CONFIGURATION_KEYS } from "../../src/credentials/developerCliProcess.js";
 import { createFakeCli, type FakeCli } from "../helpers/fakeCli.js";
 
 const TENANT = "72f988bf-0000-4000-8000-000000000001";
@@ -22,6 +26,34 @@ describe.each([
     expect(token.token).toBe(`${name}-token-value`);
     expect(Math.abs(token.expiresOnTimestamp - expires.getTime())).toBeLessThan(1000);
     expect(fake.calls().at(-1)).toBe(expectedCall);
+  });
+
+  it("runs the CLI without this library's secrets in its environment, keeping what the tool reads", async () => {
+    restore = fake.use("ok");
+    const dump = join(fake.dir, `${name}-env.txt`);
+    const planted = {
+      FAKE_CLI_ENV_DUMP: dump,
+      AZURE_CLIENT_SECRET: "withheld-env-secret-1",
+      AZURE_CLIENT_CERTIFICATE_PASSWORD: "withheld-env-password-2",
+      AZURE_PASSWORD: "withheld-env-password-3",
+      Azure__clientSecret: "withheld-config-secret-4",
+      Azure__KeyVault__ClientCertificatePassword: "withheld-config-password-5",
+      AZURE__CLIENTCERTIFICATEDATA: "withheld-config-pem-6",
+      AZURE_CONFIG_DIR: "/tmp/kept-az-config-dir",
+      SYSTEM_ACCESSTOKEN: "kept-for-azd-pipeline-login",
+      Azure__tenantId: "kept-not-a-secret",
+    };
+    const saved = restore;
+    Object.assign(process.env, planted);
+    restore = () => {
+      for (const key of Object.keys(planted)) delete process.env[key];
+      saved();
+    };
+    await make({}).getToken("https://management.azure.com/.default");
+    const seen = readFileSync(dump, "utf8");
+    for (const value of Object.values(planted).filter((v) => v.startsWith("withheld"))) expect(seen).not.toContain(value);
+    for (const value of ["/tmp/kept-az-config-dir", "kept-for-azd-pipeline-login", "kept-not-a-secret"]) expect(seen).toContain(value);
+    expect(seen).toContain(`PATH=${fake.dir}`);
   });
 
   it("passes the tenant to the CLI", async () => {
@@ -80,5 +112,11 @@ describe.each([
   it("refuses a tenant that is not allowed", async () => {
     restore = fake.use("ok");
     await expect(make({ tenantId: TENANT }).getToken("https://storage.azure.com/.default", { tenantId: "other-tenant" })).rejects.toBeInstanceOf(CredentialUnavailableError);
+  });
+});
+
+describe("developer CLI environment", () => {
+  it("withholds every secret key of the configuration schema", () => {
+    expect([...WITHHELD_CONFIGURATION_KEYS].sort()).toEqual([...SENSITIVE_KEYS].sort());
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Fake `az` and `azd` executables for tests: shell scripts put first on PATH that print the real tools' JSON
- * shapes and error texts, chosen by FAKE_CLI_MODE, and log their arguments to FAKE_CLI_LOG.
+ * shapes and error texts, chosen by FAKE_CLI_MODE, and log their arguments to FAKE_CLI_LOG (and their whole
+ * environment to FAKE_CLI_ENV_DUMP when it is set).
  */
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { tempDir } from "./certificates.js";
 
 const AZ = `#!/bin/sh
 echo "az $*" >> "$FAKE_CLI_LOG"
+[ -n "$FAKE_CLI_ENV_DUMP" ] && env > "$FAKE_CLI_ENV_DUMP"
 case "$FAKE_CLI_MODE" in
   ok) printf '{\\n  "accessToken": "%s",\\n  "expiresOn": "2099-01-01 00:00:00.000000",\\n  "expires_on": %s,\\n  "subscription": "00000000-0000-0000-0000-000000000000",\\n  "tenant": "%s",\\n  "tokenType": "Bearer"\\n}\\n' "$FAKE_CLI_TOKEN" "$FAKE_CLI_EXPIRES_ON" "\${FAKE_CLI_TENANT:-tenant}";;
   login) echo "ERROR: Please run 'az login' to setup account." >&2; exit 1;;
@@ -19,6 +21,7 @@ esac
 
 const AZD = `#!/bin/sh
 echo "azd $*" >> "$FAKE_CLI_LOG"
+[ -n "$FAKE_CLI_ENV_DUMP" ] && env > "$FAKE_CLI_ENV_DUMP"
 case "$FAKE_CLI_MODE" in
   ok) printf '{"token":"%s","expiresOn":"%s"}\\n' "$FAKE_CLI_TOKEN" "$FAKE_CLI_EXPIRES_ON_ISO";;
   login) echo "ERROR: fetching token: not logged in, run \\\`azd auth login\\\` to login" >&2; exit 1;;
