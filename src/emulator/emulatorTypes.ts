@@ -163,6 +163,8 @@ export interface EmulatorRequest {
   managedIdentitySource?: ManagedIdentitySourceKind;
   /** `resource` of a managed identity request. */
   resource?: string;
+  /** `claims` of a token request (a claims challenge, and `xms_cc` client capabilities such as CAE's `cp1`). */
+  claims?: string;
   /** User name of a password grant or a `/devicelogin` sign-in (never the password). */
   username?: string;
   /** Key Vault operation the path names (Key Vault requests only, recorded even when authentication fails). */

@@ -108,6 +108,8 @@ export function describeTokenRequest(params: TokenRequestParameters): Partial<Em
   if (params.scope !== undefined) summary.scope = params.scope;
   const username = params.form.get("username");
   if (params.grantType === "password" && username) summary.username = username;
+  const claims = params.form.get("claims");
+  if (claims) summary.claims = claims.slice(0, 2000);
   if (params.clientAssertion !== undefined) {
     summary.clientAuth = "assertion";
     const header = tryDecodeJwsHeader(params.clientAssertion);

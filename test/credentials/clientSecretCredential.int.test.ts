@@ -55,6 +55,21 @@ describe("ClientSecretCredential against the emulator", () => {
     expect(emu.tokenRequests({ clientId: CLIENT_ID }).length).toBe(before);
   });
 
+  it("sends a claims challenge and, with enableCae, the cp1 capability — fetching past the cached token", async () => {
+    const credential = make();
+    const scope = "https://claims-challenge.example/.default";
+    const cached = await credential.getToken(scope);
+    expect(emu.tokenRequests({ clientId: CLIENT_ID, scope }).at(-1)?.claims).toBeUndefined();
+    const challenge = '{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}';
+    const challenged = await credential.getToken(scope, { claims: challenge });
+    expect(challenged.token).not.toBe(cached.token);
+    const sent = JSON.parse(emu.tokenRequests({ clientId: CLIENT_ID, scope }).at(-1)?.claims ?? "{}") as { access_token?: Record<string, unknown> };
+    expect(sent.access_token?.nbf).toEqual({ essential: true, value: "1700000000" });
+    await credential.getToken(scope, { enableCae: true });
+    const cae = JSON.parse(emu.tokenRequests({ clientId: CLIENT_ID, scope }).at(-1)?.claims ?? "{}") as { access_token?: { xms_cc?: { values?: string[] } } };
+    expect(cae.access_token?.xms_cc?.values?.map((v) => v.toLowerCase())).toEqual(["cp1"]);
+  });
+
   it("makes exactly one token request for 1000 concurrent calls on a new credential", async () => {
     const credential = make();
     const before = emu.tokenRequests({ clientId: CLIENT_ID }).length;

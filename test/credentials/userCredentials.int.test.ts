@@ -10,10 +10,14 @@ import {
   UsernamePasswordCredential,
 } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { createPfx, createTestCertificate, tempDir, writeFile } from "../helpers/certificates.js";
 
 const PUBLIC_APP = "7e57c0de-0000-4000-8000-0000000000a1";
 const API_APP = "7e57c0de-0000-4000-8000-0000000000a2";
 const API_SECRET = "obo-api-secret-value-77";
+const API_CERT_APP = "7e57c0de-0000-4000-8000-0000000000a3";
+const API_PFX_PASSWORD = "obo-pfx-password-31";
+const API_CERT = createTestCertificate({ commonName: "obo-api" });
 const ALICE = "alice@contoso.example";
 const PASSWORD = "Alice-Pa55word-user-flow!";
 const SCOPE = "https://storage.azure.com/user_impersonation";
@@ -22,7 +26,7 @@ describe("user sign-in credentials against the emulator", () => {
   let emu: Emulator;
   beforeAll(async () => {
     emu = await startEmulator({
-      apps: [{ clientId: PUBLIC_APP, publicClient: true }, { clientId: API_APP, clientSecrets: [API_SECRET] }],
+      apps: [{ clientId: PUBLIC_APP, publicClient: true }, { clientId: API_APP, clientSecrets: [API_SECRET] }, { clientId: API_CERT_APP, certificates: [API_CERT.certPem] }],
       users: [{ username: ALICE, password: PASSWORD, displayName: "Alice" }],
     });
   });
@@ -108,6 +112,48 @@ describe("user sign-in credentials against the emulator", () => {
     const shown = `${inspect(credential, { depth: 10, showHidden: true })}${JSON.stringify(credential)}`;
     expect(shown).not.toContain(API_SECRET);
     expect(shown).not.toContain(incoming);
+  });
+
+  it("OnBehalfOfCredential with a PFX certificate signs its assertion and gets the downstream token as the same user", async () => {
+    const pfx = writeFile(tempDir(), "obo-api.pfx", createPfx(API_CERT, API_PFX_PASSWORD));
+    const incoming = emu.issueUserToken({ username: ALICE, clientId: PUBLIC_APP, audience: API_CERT_APP, scopes: ["access_as_user"] });
+    const credential = new OnBehalfOfCredential({
+      tenantId: emu.tenantId,
+      clientId: API_CERT_APP,
+      certificate: { certificatePath: pfx, certificatePassword: API_PFX_PASSWORD },
+      userAssertionToken: incoming,
+      authorityHost: emu.authorityHost,
+      disableInstanceDiscovery: true,
+      caCertificates: emu.caCertificatePem,
+    });
+    const token = await credential.getToken("https://graph.microsoft.com/.default");
+    expect(emu.verifyAccessToken(token.token)).toMatchObject({ oid: emu.verifyAccessToken(incoming).oid, aud: "https://graph.microsoft.com" });
+    const request = emu.tokenRequests({ clientId: API_CERT_APP }).at(-1)!;
+    expect(request).toMatchObject({ grantType: "urn:ietf:params:oauth:grant-type:jwt-bearer", clientAuth: "assertion", status: 200 });
+    expect(request.assertionHeader?.["x5t#S256"]).toBeDefined();
+    expect(`${inspect(credential, { depth: 10, showHidden: true })}${JSON.stringify(credential)}`).not.toContain(API_PFX_PASSWORD);
+  });
+
+  it("InteractiveBrowserCredential: authenticate() returns a record; a restarted credential with it acquires silently without opening a browser", async () => {
+    const credential = new InteractiveBrowserCredential({
+      ...common(),
+      tokenCachePersistenceOptions: { name: "browser-record-test" },
+      loginHint: ALICE,
+      openBrowser: (url) => emu.openBrowser(url),
+    });
+    const record = await credential.authenticate(SCOPE);
+    expect(record).toMatchObject({ clientId: PUBLIC_APP, tenantId: emu.tenantId, username: ALICE });
+    const before = emu.tokenRequests().length;
+    const restarted = new InteractiveBrowserCredential({
+      ...common(),
+      tokenCachePersistenceOptions: { name: "browser-record-test" },
+      authenticationRecord: deserializeAuthenticationRecord(serializeAuthenticationRecord(record)),
+      disableAutomaticAuthentication: true,
+      openBrowser: () => Promise.reject(new Error("must not open a browser")),
+    });
+    const token = await restarted.getToken("https://vault.azure.net/user_impersonation");
+    expect(emu.verifyAccessToken(token.token)).toMatchObject({ upn: ALICE, aud: "https://vault.azure.net" });
+    expect(emu.tokenRequests().slice(before).map((r) => r.grantType)).toEqual(["refresh_token"]);
   });
 
   it("OnBehalfOfCredential requires exactly one of secret and certificate", () => {
