@@ -49,6 +49,7 @@ const KEY_VAULT_KEYS: KeySpec[] = [
   { name: "version", kind: "string", doc: "Certificate version; default: the latest, re-checked for rollover." },
   { name: "mode", kind: "string", values: ["export", "sign"], doc: "export: download the certificate with its key; sign: keep the key in the vault and sign assertions there." },
   { name: "credential", kind: "credentialSection", doc: "Credential section that authenticates to Key Vault (default: managed identity)." },
+  { name: "allowedVaultDomains", kind: "stringList", doc: "Further Key Vault domains vaultUri may use (a private cloud's, e.g. vault.local.azurestack.external): an array, or a ';'-separated string." },
 ];
 
 const PERSISTENCE_KEYS: KeySpec[] = [

@@ -6,6 +6,7 @@ import { tempDir, writeFile } from "../helpers/certificates.js";
 const CLI = "dist/cli/azcred.js";
 const CLIENT_ID = "c1c1c1c1-0000-4000-8000-0000000000f1";
 const SECRET = "azcred-cli-secret-value-31337";
+const OTHER_TENANT = "c1c1c1c1-0000-4000-8000-00000000cafe";
 
 function azcred(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -31,6 +32,8 @@ describe("azcred explain / validate / token (built CLI against the emulator)", (
       AzureCredentials: { dev: { credential: "azurecli" } },
     }));
     writeFile(dir, "appsettings.Production.json", JSON.stringify({ Azure: { credential: "managedidentity" } }));
+    emu.addTenant(OTHER_TENANT);
+    emu.addApp({ clientId: CLIENT_ID, tenantId: OTHER_TENANT, clientSecrets: [SECRET] });
   });
   afterAll(() => emu.stop());
 
@@ -78,6 +81,27 @@ describe("azcred explain / validate / token (built CLI against the emulator)", (
     const token = raw.stdout.trim().split("\n").at(-1)!;
     expect(emu.verifyAccessToken(token).appid).toBe(CLIENT_ID);
   });
+
+  it("token --tenant acquires in an additionally allowed tenant and refuses one that is not allowed", async () => {
+    const multi = writeFile(dir, "appsettings.multi.json", JSON.stringify({
+      Azure: { ...(JSON.parse((await import("node:fs")).readFileSync(good, "utf8")) as { Azure: object }).Azure, additionallyAllowedTenants: [OTHER_TENANT] },
+    }));
+    const r = await azcred(["token", "--config", multi, "--scope", "https://storage.azure.com/.default", "--tenant", OTHER_TENANT, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { claims: { tid: string } }).claims.tid).toBe(OTHER_TENANT);
+    const refused = await azcred(["token", "--config", good, "--scope", "https://storage.azure.com/.default", "--tenant", OTHER_TENANT]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/additionallyAllowedTenants/);
+  });
+
+  for (const command of ["explain", "validate", "token", "emulator"]) {
+    it(`${command} --help prints the command's usage and exits 0`, async () => {
+      const r = await azcred([command, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`azcred ${command}\\b`));
+      expect(r.stderr).toBe("");
+    });
+  }
 
   it("token exits 1 with the AADSTS code when Entra ID refuses, without the secret", async () => {
     const r = await azcred(["token", "--config", good, "--scope", "https://storage.azure.com/.default"], { Azure__clientSecret: "wrong-secret-on-purpose" });

@@ -11,6 +11,15 @@ describe("loadConfiguration", () => {
     expect(getSection(config, "Azure")).toEqual({ credential: "managedidentity", tenantId: "from-env", clientId: "override" });
   });
 
+  it("puts `defaults` below every file: a file's key wins, a key no file sets keeps its default", () => {
+    const dir = tempDir();
+    writeFile(dir, "appsettings.json", JSON.stringify({ Azure: { credential: "azurecli" } }));
+    const config = loadConfiguration({ basePath: dir, env: {}, defaults: { Azure: { Credential: "managedidentity", processTimeoutInMs: 5000 }, Other: { x: "1" } } });
+    // The value is the file's; the key keeps its first spelling (the defaults'), as .NET's ConfigurationRoot does.
+    expect(getSection(config, "Azure")).toEqual({ Credential: "azurecli", processTimeoutInMs: 5000 });
+    expect(getSection(config, "other")).toEqual({ x: "1" });
+  });
+
   it("picks the environment name from DOTNET_ENVIRONMENT", () => {
     const dir = tempDir();
     writeFile(dir, "appsettings.json", JSON.stringify({ Azure: { credential: "azurecli" } }));

@@ -82,6 +82,22 @@ describe("client certificates from Key Vault, through the real Azure SDK Key Vau
     expect(emu.verifyAccessToken(token!.token).appid).toBe(APP);
   });
 
+  it("accepts a vault host under allowedVaultDomains (in code and in configuration), matching whole labels only", () => {
+    const build = (uri: string, allowedVaultDomains?: string[]) => () => new ClientCertificateCredential(emu.tenantId, APP, { keyVault: { vaultUri: uri, name: "x", credential: reader(), allowedVaultDomains } }, common());
+    expect(build("https://kv1.vault.contoso.example/")).toThrow(expect.objectContaining({ code: "ERR_CONFIG_INVALID_VALUE", path: "clientCertificateKeyVault:vaultUri" }));
+    expect(build("https://kv1.vault.contoso.example/", ["vault.contoso.example"])).not.toThrow();
+    expect(build("https://kv1.vault.contoso.example/", [".vault.contoso.example"])).not.toThrow();
+    expect(build("https://kv1.evilvault.contoso.example/", ["vault.contoso.example"])).toThrow(/not a Key Vault host/);
+    expect(build("https://vault.contoso.example.attacker.test/", ["vault.contoso.example"])).toThrow(/not a Key Vault host/);
+    const section = (allowedVaultDomains: string[] = []) => ({
+      tenantId: emu.tenantId,
+      clientId: APP,
+      clientCertificateKeyVault: { vaultUri: "https://kv1.vault.contoso.example/", name: "x", allowedVaultDomains, credential: { credential: "azurecli" } },
+    });
+    expect(() => createCredential(section(), { env: {} })).toThrow(expect.objectContaining({ path: "Azure:clientCertificateKeyVault:vaultUri" }));
+    expect(() => createCredential(section(["vault.contoso.example"]), { env: {} })).not.toThrow();
+  });
+
   it("refuses an http vault URI and a host that is not a Key Vault domain, at construction", () => {
     const build = (uri: string) => () => new ClientCertificateCredential(emu.tenantId, APP, { keyVault: { vaultUri: uri, name: "x", credential: reader() } }, common());
     expect(build("http://127.0.0.1:1/")).toThrow(expect.objectContaining({ code: "ERR_CONFIG_INVALID_VALUE", path: "clientCertificateKeyVault:vaultUri" }));
