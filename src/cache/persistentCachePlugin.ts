@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { ICachePlugin, TokenCacheContext } from "@azure/msal-node";
 import { ConfigurationError } from "../errors.js";
 import { createLogger } from "../logger.js";
+import { lookupKeyringKey, secretToolOnPath, storeKeyringKey, type KeyringLookup } from "./keyringKey.js";
 
 const logger = createLogger("persistent-cache");
 const FORMAT = "azure-credential-factory/token-cache";
@@ -23,7 +24,12 @@ export interface PersistentCacheOptions {
   keyEnvironmentVariable?: string;
   /** File holding the key (base64 text or 32 raw bytes). */
   keyFile?: string;
-  /** Write plaintext when no key is given. @default false */
+  /**
+   * When no key is given, keep a generated key in the OS keyring (a Secret Service — GNOME Keyring, KWallet —
+   * through `secret-tool`, when it is on PATH), as `@azure/identity` does with libsecret. @default true
+   */
+  keyring?: boolean;
+  /** Write plaintext when no key is given and no OS keyring answers. @default false */
   unsafeAllowUnencryptedStorage?: boolean;
   /** Give up waiting for another process's lock after this long, in ms. @default 5000 */
   lockTimeoutMs?: number;
@@ -55,30 +61,70 @@ export function persistentCachePlugin(options: PersistentCacheOptions = {}, path
   }
   const directory = options.directory ?? join(homedir(), ".IdentityService");
   const file = join(directory, `${name}.cache`);
-  const key = resolveKey(options, path);
   const lockTimeoutMs = options.lockTimeoutMs ?? 5000;
+  const env = options.env ?? process.env;
+  const explicit = resolveKey(options, path);
+  let keyReady: Promise<Buffer | undefined> | undefined = explicit === "keyring" ? undefined : Promise.resolve(explicit);
+  // The keyring is asked once, at the first cache access (never in the constructor); its answer is kept.
+  const key = () => (keyReady ??= keyFromKeyring({ name, file, directory, env, lockTimeoutMs, unsafe: options.unsafeAllowUnencryptedStorage === true, path }));
   refuseWorldWritable(file, path);
   return {
     file,
     async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
-      const stored = readCache(file, key, path);
+      const stored = readCache(file, await key(), path);
       if (stored !== undefined) context.tokenCache.deserialize(stored);
     },
     async afterCacheAccess(context: TokenCacheContext): Promise<void> {
       if (!context.cacheHasChanged) return;
+      const resolved = await key();
       mkdirSync(directory, { recursive: true, mode: 0o700 });
       await withLock(`${file}.lock`, lockTimeoutMs, () => {
-        const onDisk = readCache(file, key, path);
+        const onDisk = readCache(file, resolved, path);
         const merged = mergeCaches(onDisk, context.tokenCache.serialize());
         const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-        writeFileSync(temp, encode(merged, key), { mode: 0o600 });
+        writeFileSync(temp, encode(merged, resolved), { mode: 0o600 });
         renameSync(temp, file);
       });
     },
   };
 }
 
-function resolveKey(options: PersistentCacheOptions, path: string): Buffer | undefined {
+/**
+ * The key kept in the OS keyring for this cache name, created (32 random bytes) under the cache's lock file when
+ * there is none, so processes starting together agree on one key. No usable keyring → plaintext with a warning
+ * when `unsafeAllowUnencryptedStorage` allows it, else a ConfigurationError saying how to supply a key.
+ */
+async function keyFromKeyring(o: { name: string; file: string; directory: string; env: NodeJS.ProcessEnv; lockTimeoutMs: number; unsafe: boolean; path: string }): Promise<Buffer | undefined> {
+  const timeoutMs = 10_000;
+  let found: KeyringLookup = await lookupKeyringKey(o.name, o.env, timeoutMs);
+  if (found.kind === "missing") {
+    mkdirSync(o.directory, { recursive: true, mode: 0o700 });
+    await withLock(`${o.file}.lock`, o.lockTimeoutMs, async () => {
+      found = await lookupKeyringKey(o.name, o.env, timeoutMs);
+      if (found.kind !== "missing") return;
+      const refused = await storeKeyringKey(o.name, randomBytes(32), o.env, timeoutMs);
+      found = refused === undefined ? await lookupKeyringKey(o.name, o.env, timeoutMs) : { kind: "unavailable", reason: refused };
+    });
+  }
+  const outcome = found as KeyringLookup;
+  if (outcome.kind === "found") {
+    logger.info(`Token cache '${o.name}': key from the OS keyring`);
+    return outcome.key;
+  }
+  const reason = outcome.kind === "missing" ? "the key it stored could not be read back" : outcome.reason;
+  if (o.unsafe) {
+    logger.warning(`Token cache '${o.name}': no usable OS keyring (${reason}); writing plaintext (unsafeAllowUnencryptedStorage)`);
+    return undefined;
+  }
+  throw new ConfigurationError(
+    "ERR_CONFIG_MISSING_VALUE",
+    o.path,
+    `The persistent token cache found no usable OS keyring (${reason}): set AZURE_TOKEN_CACHE_KEY to 32 random bytes in base64 (openssl rand -base64 32), give keyFile, or set unsafeAllowUnencryptedStorage: true to store it in plaintext`,
+  );
+}
+
+/** The key given in options, variables or a key file; `"keyring"` when none is and the OS keyring may hold one. */
+function resolveKey(options: PersistentCacheOptions, path: string): Buffer | undefined | "keyring" {
   const env = options.env ?? process.env;
   const variable = options.keyEnvironmentVariable ?? "AZURE_TOKEN_CACHE_KEY";
   let key = options.encryptionKey;
@@ -90,11 +136,12 @@ function resolveKey(options: PersistentCacheOptions, path: string): Buffer | und
   if (key !== undefined && key.length !== 32) {
     throw new ConfigurationError("ERR_CONFIG_INVALID_VALUE", path, "The token cache encryption key must be 32 bytes (base64 of 32 random bytes: openssl rand -base64 32)");
   }
+  if (key === undefined && options.keyring !== false && secretToolOnPath(env)) return "keyring";
   if (key === undefined && options.unsafeAllowUnencryptedStorage !== true) {
     throw new ConfigurationError(
       "ERR_CONFIG_MISSING_VALUE",
       path,
-      `The persistent token cache needs an encryption key on this host (no OS keyring is used): set ${variable} to 32 random bytes in base64 (openssl rand -base64 32), give keyFile, or set unsafeAllowUnencryptedStorage: true to store it in plaintext`,
+      `The persistent token cache needs an encryption key on this host (no OS keyring: secret-tool, from libsecret-tools, is not on PATH): set ${variable} to 32 random bytes in base64 (openssl rand -base64 32), give keyFile, or set unsafeAllowUnencryptedStorage: true to store it in plaintext`,
     );
   }
   return key;
@@ -151,7 +198,7 @@ export function mergeCaches(theirs: string | undefined, mine: string): string {
   return JSON.stringify(merged);
 }
 
-async function withLock(lockFile: string, timeoutMs: number, work: () => void): Promise<void> {
+async function withLock(lockFile: string, timeoutMs: number, work: () => void | Promise<void>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -172,7 +219,7 @@ async function withLock(lockFile: string, timeoutMs: number, work: () => void): 
     }
   }
   try {
-    work();
+    await work();
   } finally {
     try {
       unlinkSync(lockFile);
