@@ -66,15 +66,22 @@ describe("ManagedIdentityCredential on App Service (IDENTITY_ENDPOINT + IDENTITY
     expect(miRequests() - before).toBe(1);
   });
 
-  it("uses the US Government token-exchange audience with azureCloud 'usgov'", async () => {
-    const usgovApp = "0a5e1d00-0000-4000-8000-0000000000b3";
-    emu.addApp({ clientId: usgovApp, federatedCredentials: [{ issuer: `${emu.authorityHost}/${emu.tenantId}/v2.0`, subject: emu.systemAssignedIdentity!.objectId, audience: "api://AzureADTokenExchangeUSGov" }] });
-    const common = { authorityHost: emu.authorityHost, disableInstanceDiscovery: true, caCertificates: emu.caCertificatePem };
-    const token = await new ManagedIdentityAsFederatedIdentityCredential(emu.tenantId, usgovApp, { ...common, azureCloud: "usgov" }).getToken("https://storage.azure.com/.default");
-    expect(emu.verifyAccessToken(token.token).appid).toBe(usgovApp);
-    const wrongCloud = await new ManagedIdentityAsFederatedIdentityCredential(emu.tenantId, usgovApp, { ...common, azureCloud: "china" }).getToken("https://storage.azure.com/.default").catch((e: unknown) => e);
-    expect(wrongCloud).toMatchObject({ code: "ERR_AUTHENTICATION", errorResponse: { errorCodes: [70021] } });
-  });
+  const clouds = [
+    ["public", "api://AzureADTokenExchange", "usgov", "0a5e1d00-0000-4000-8000-0000000000b5"],
+    ["usgov", "api://AzureADTokenExchangeUSGov", "china", "0a5e1d00-0000-4000-8000-0000000000b3"],
+    ["china", "api://AzureADTokenExchangeChina", "public", "0a5e1d00-0000-4000-8000-0000000000b4"],
+  ] as const;
+  for (const [cloud, audience, otherCloud, app] of clouds) {
+    it(`asks the managed identity for ${audience} with azureCloud '${cloud}', and an app trusting only that audience refuses '${otherCloud}'`, async () => {
+      emu.addApp({ clientId: app, federatedCredentials: [{ issuer: `${emu.authorityHost}/${emu.tenantId}/v2.0`, subject: emu.systemAssignedIdentity!.objectId, audience }] });
+      const common = { authorityHost: emu.authorityHost, disableInstanceDiscovery: true, caCertificates: emu.caCertificatePem };
+      const token = await new ManagedIdentityAsFederatedIdentityCredential(emu.tenantId, app, { ...common, azureCloud: cloud }).getToken("https://storage.azure.com/.default");
+      expect(emu.verifyAccessToken(token.token).appid).toBe(app);
+      expect(emu.requests.filter((r) => r.endpoint === "managedIdentity").at(-1)?.resource).toBe(audience);
+      const wrongCloud = await new ManagedIdentityAsFederatedIdentityCredential(emu.tenantId, app, { ...common, azureCloud: otherCloud }).getToken("https://storage.azure.com/.default").catch((e: unknown) => e);
+      expect(wrongCloud).toMatchObject({ code: "ERR_AUTHENTICATION", errorResponse: { errorCodes: [70021] } });
+    });
+  }
 
   it("is built from configuration by the same key table (.NET shape)", async () => {
     const credential = createCredential({ credential: "managedidentity", managedIdentityClientId: USER_ASSIGNED }, { env: {} });
