@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthenticationError, CertificateError, ClientCertificateCredential } from "../../src/index.js";
@@ -94,6 +95,19 @@ describe("ClientCertificateCredential against the emulator", () => {
     const x5c = lastAssertionHeader().x5c as string[];
     expect(x5c).toHaveLength(2);
     expect(Buffer.from(x5c[0], "base64").toString("base64")).toBe(x5c[0]);
+  });
+
+  it("reads and parses the certificate file once: token requests after the file is deleted still sign with it", async () => {
+    const file = writeFile(dir, "read-once.pfx", createPfx(cert, PASSWORD));
+    const credential = new ClientCertificateCredential(emu.tenantId, CLIENT_ID, { certificatePath: file, certificatePassword: PASSWORD }, options());
+    const parsed = credential.certificate;
+    rmSync(file);
+    const scopes = ["https://storage.azure.com/.default", "https://management.azure.com/.default", "https://vault.azure.net/.default"];
+    for (const scope of scopes) await credential.getToken(scope);
+    const requests = emu.tokenRequests({ clientId: CLIENT_ID }).slice(-3);
+    expect(requests.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(new Set(requests.map((r) => r.assertionHeader?.["x5t#S256"])).size).toBe(1);
+    expect(credential.certificate).toBe(parsed);
   });
 
   it("sends a fresh assertion for each token request (no replayed jti)", async () => {
