@@ -18,8 +18,8 @@ describe("client certificates from Key Vault, through the real Azure SDK Key Vau
 
   const common = () => ({ authorityHost: emu.authorityHost, disableInstanceDiscovery: true, caCertificates: emu.caCertificatePem });
   const reader = () => new ClientSecretCredential(emu.tenantId, READER, READER_SECRET, common());
-  const addVersion = (name: string) => {
-    const version = emu.addKeyVaultCertificate({ vault: "app-vault", name, subject: `kv-${name}` });
+  const addVersion = (name: string, contentType?: "application/x-pem-file") => {
+    const version = emu.addKeyVaultCertificate({ vault: "app-vault", name, subject: `kv-${name}`, contentType });
     emu.addApp({ clientId: APP, certificates: [...registered, version.certificatePem] });
     registered.push(version.certificatePem);
     return version;
@@ -35,6 +35,14 @@ describe("client certificates from Key Vault, through the real Azure SDK Key Vau
     await credential.getToken("https://vault.azure.net/.default");
     expect(emu.keyVaultRequests({ operation: "getSecret", name: "exported", authenticated: true })).toHaveLength(1);
     expect(credential.certificate.subject).toMatch(/^CN=kv-exported/);
+  });
+
+  it("export mode reads a certificate whose secret is PEM (content type application/x-pem-file)", async () => {
+    addVersion("exported-pem", "application/x-pem-file");
+    const credential = new ClientCertificateCredential(emu.tenantId, APP, { keyVault: { vaultUri, name: "exported-pem", credential: reader(), clientOptions: { tlsOptions: { ca: emu.caCertificatePem } } } }, common());
+    const token = await credential.getToken("https://storage.azure.com/.default");
+    expect(emu.verifyAccessToken(token.token)).toMatchObject({ appid: APP, appidacr: "2" });
+    expect(credential.certificate.subject).toMatch(/^CN=kv-exported-pem/);
   });
 
   it("sign mode: Key Vault signs the assertion and the private key never reaches this process", async () => {
