@@ -74,12 +74,8 @@ describe("persistent token cache with its key in the OS keyring (dist build)", (
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const text = readFileSync(file, "utf8");
     expect(text).not.toContain(first!.tokens![0]);
-    const envelope = JSON.parse(text) as { alg: string; iv: string; tag: string; data: string };
-    expect(envelope.alg).toBe("A256GCM");
-    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(envelope.iv, "base64"));
-    decipher.setAuthTag(Buffer.from(envelope.tag, "base64"));
-    const plain = Buffer.concat([decipher.update(Buffer.from(envelope.data, "base64")), decipher.final()]).toString("utf8");
-    expect(plain).toContain(first!.tokens![0]);
+    expect((JSON.parse(text) as { alg: string }).alg).toBe("A256GCM");
+    expect(decryptCacheFile(file, key)).toContain(first!.tokens![0]);
   }, 90_000);
 
   it("four processes starting together share one key and one file: a fifth reads it without a request", async () => {
@@ -96,10 +92,7 @@ describe("persistent token cache with its key in the OS keyring (dist build)", (
     expect(outcomes.slice(0, 4).map((o) => o.tokens![0])).toContain(outcomes[4]!.tokens![0]);
     expect(stderr).not.toContain("Ignoring the token cache file");
     const key = Buffer.from(lines[5] ?? "", "base64");
-    const envelope = JSON.parse(readFileSync(join(dir, "test.cache"), "utf8")) as { iv: string; tag: string; data: string };
-    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(envelope.iv, "base64"));
-    decipher.setAuthTag(Buffer.from(envelope.tag, "base64"));
-    expect(Buffer.concat([decipher.update(Buffer.from(envelope.data, "base64")), decipher.final()]).toString("utf8")).toContain(outcomes[4]!.tokens![0]);
+    expect(decryptCacheFile(join(dir, "test.cache"), key)).toContain(outcomes[4]!.tokens![0]);
   }, 90_000);
 
   it("without a Secret Service, refuses at the first token request saying why and how to supply a key", async () => {
@@ -118,3 +111,11 @@ describe("persistent token cache with its key in the OS keyring (dist build)", (
     expect((JSON.parse(readFileSync(join(dir, "test.cache"), "utf8")) as { alg: string }).alg).toBe("none");
   });
 });
+
+/** The msal cache JSON of an encrypted cache file, decrypted with `key` (AES-256-GCM); throws on a wrong key. */
+function decryptCacheFile(file: string, key: Buffer): string {
+  const envelope = JSON.parse(readFileSync(file, "utf8")) as { iv: string; tag: string; data: string };
+  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(envelope.iv, "base64"));
+  decipher.setAuthTag(Buffer.from(envelope.tag, "base64"));
+  return Buffer.concat([decipher.update(Buffer.from(envelope.data, "base64")), decipher.final()]).toString("utf8");
+}
