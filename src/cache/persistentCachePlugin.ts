@@ -166,6 +166,7 @@ function readCache(file: string, key: Buffer | undefined, path: string): string 
     if (envelope.format !== FORMAT || typeof envelope.data !== "string") throw new Error("not a token cache file of this library");
     if (envelope.alg === "none") {
       if (key !== undefined) throw new Error("plaintext file while a key is configured");
+      JSON.parse(envelope.data);
       return envelope.data;
     }
     if (key === undefined) throw new Error("encrypted file and no key");
@@ -175,7 +176,9 @@ function readCache(file: string, key: Buffer | undefined, path: string): string 
     JSON.parse(plain);
     return plain;
   } catch (error) {
-    logger.warning(`Ignoring the token cache file ${file}: ${(error as Error).message.slice(0, 120)}`);
+    // JSON.parse quotes the text it fails on: that text may be the cache itself, tokens and all.
+    const reason = error instanceof SyntaxError ? "its content is not valid JSON" : (error as Error).message.slice(0, 120);
+    logger.warning(`Ignoring the token cache file ${file}: ${reason}`);
     return undefined;
   }
 }

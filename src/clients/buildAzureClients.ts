@@ -21,7 +21,7 @@ export interface AzureClients extends AzureCredentials {
   readonly clients: ReadonlyMap<string, unknown>;
   /** The same clients behind `get<T>(name)`, `has(name)`, `names()`. */
   readonly factory: AzureClientFactory;
-  /** Closes the credentials built here and the clients that have a `close()` (Service Bus, Event Hubs); once. */
+  /** Closes the credentials built here and the clients that have a `close()` (Service Bus, Event Hubs) or a `dispose()` (Cosmos DB); once. */
   close(): Promise<void>;
 }
 

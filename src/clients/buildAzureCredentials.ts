@@ -95,10 +95,15 @@ function isReference(section: ConfigurationSection): boolean {
   return keys.length === 1 && keys[0].toLowerCase() === "credentialname";
 }
 
-/** Calls `close()` on each distinct object having one; failures are gathered into one `AggregateError`. */
+type Closable = { close?: () => unknown; dispose?: () => unknown };
+
+/**
+ * Calls `close()` on each distinct object having one, else `dispose()` (a `CosmosClient` has only `dispose()`, which
+ * stops its background endpoint refresh); failures are gathered into one `AggregateError`.
+ */
 export async function closeAll(objects: readonly object[]): Promise<void> {
-  const closable = [...new Set(objects)].filter((o): o is { close(): unknown } => typeof (o as { close?: unknown }).close === "function");
-  const results = await Promise.allSettled(closable.map(async (o) => o.close()));
+  const closable = [...new Set(objects as Closable[])].filter((o) => typeof o.close === "function" || typeof o.dispose === "function");
+  const results = await Promise.allSettled(closable.map(async (o) => (typeof o.close === "function" ? o.close() : o.dispose?.())));
   const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
   if (errors.length > 0) throw new AggregateError(errors, `${errors.length} of ${closable.length} Azure credentials or clients failed to close`);
 }

@@ -143,13 +143,23 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Plain objects merge key by key; anything else (arrays, agents, policies) in `overlay` replaces. */
+/**
+ * Plain objects merge key by key; anything else (arrays, agents, policies) in `overlay` replaces. Plain objects and
+ * arrays are copied, never shared: SDK constructors write into the options they are given (Cosmos DB adds its
+ * headers to `defaultHeaders`), and those must not land in the configuration tree or in another client's options.
+ */
 export function mergeOptions(base: Record<string, unknown>, overlay: Record<string, unknown>): Record<string, unknown> {
-  const result: Record<string, unknown> = { ...base };
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(base)) result[key] = copied(value);
   for (const [key, value] of Object.entries(overlay)) {
     if (value === undefined) continue;
     const current = result[key];
-    result[key] = isPlainObject(current) && isPlainObject(value) ? mergeOptions(current, value) : value;
+    result[key] = isPlainObject(current) && isPlainObject(value) ? mergeOptions(current, value) : copied(value);
   }
   return result;
+}
+
+function copied(value: unknown): unknown {
+  if (Array.isArray(value)) return [...(value as unknown[])];
+  return isPlainObject(value) ? mergeOptions(value, {}) : value;
 }

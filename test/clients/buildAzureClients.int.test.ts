@@ -5,7 +5,7 @@ import type { AzureClientRegistration } from "../../src/clients/azureClientRegis
 import { buildAzureClients } from "../../src/clients/buildAzureClients.js";
 import { buildAzureCredentials } from "../../src/clients/buildAzureCredentials.js";
 import { secretClient } from "../../src/clients/keyVaultClients.js";
-import { serviceBusClient } from "../../src/clients/messagingClients.js";
+import { importAzurePackage } from "../../src/clients/importAzurePackage.js";
 import { blobServiceClient } from "../../src/clients/storageClients.js";
 import { startIdentityFixture, STORAGE_SCOPE, type IdentityFixture } from "./identityFixture.js";
 
@@ -140,11 +140,19 @@ describe("buildAzureClients against the emulator", () => {
   });
 
   it("says which package to install when a client's SDK is missing (ERR_CONFIG_DEPENDENCY)", async () => {
-    const configuration = { ...base(), ServiceBus: { fullyQualifiedNamespace: "orders.servicebus.windows.net" } };
-    const error = await rejection(buildAzureClients({ configuration, clients: [serviceBusClient("bus")] }));
+    // Every ready entry's package is a devDependency here, so the entry loads one that is never installed.
+    const missing: AzureClientRegistration = {
+      name: "shares",
+      section: "FileShares",
+      keys: ["serviceUri"],
+      factory: () => importAzurePackage("@azure-credential-factory-test/not-installed", "ShareServiceClient"),
+    };
+    const configuration = { ...base(), FileShares: { serviceUri: "https://acct.file.core.windows.net" } };
+    const error = await rejection(buildAzureClients({ configuration, clients: [missing] }));
     expect(error.code).toBe("ERR_CONFIG_DEPENDENCY");
-    expect(error.path).toBe("ServiceBus");
-    expect(error.message).toContain("npm install @azure/service-bus");
+    expect(error.path).toBe("FileShares");
+    expect(error.message).toContain("ShareServiceClient");
+    expect(error.message).toContain("npm install @azure-credential-factory-test/not-installed");
   });
 
   it("lists the registered names when asked for an unknown client", async () => {
