@@ -1,3 +1,7 @@
+import { inspect } from "node:util";
+import { CREDENTIAL_SECTION_KEYS, SENSITIVE_KEYS, type KeySpec } from "./credentialSectionSchema.js";
+import { didYouMean } from "./didYouMean.js";
+
 /** A configuration value: what JSON files and environment variables hold. */
 export type ConfigurationValue = string | number | boolean | null | ConfigurationValue[] | ConfigurationSection;
 
@@ -95,4 +99,54 @@ export function setPath(target: ConfigurationSection, keys: string[], value: Con
     if (!isSection(next)) current[existing] = {};
     current = current[existing] as ConfigurationSection;
   });
+}
+
+/**
+ * @internal A copy of a configuration tree whose sections show the values of secret keys (`clientSecret`,
+ * `clientCertificatePassword`, `clientCertificateData`, `systemAccessToken`, a cache's `url` and
+ * `encryptionKey`, at any depth) as `(secret)` in `util.inspect` and `JSON.stringify`. The values themselves
+ * stay as they are for the code that reads them; only the views are redacted, through non-enumerable
+ * `toJSON` and `util.inspect.custom` properties that `Object.keys`, spreads and merges do not see. Sections
+ * taken from it with `getSection` keep their redacted views.
+ */
+export function withRedactedViews<T extends ConfigurationValue>(value: T): T {
+  if (Array.isArray(value)) return value.map((item) => withRedactedViews(item)) as T;
+  if (!isSection(value)) return value;
+  const section: ConfigurationSection = {};
+  for (const [key, item] of Object.entries(value)) section[key] = withRedactedViews(item);
+  const view = () => redactedCopy(section);
+  Object.defineProperty(section, "toJSON", { value: view, enumerable: false, configurable: true, writable: true });
+  // A non-string result is formatted by util.inspect itself, with the caller's depth, colours and the rest.
+  Object.defineProperty(section, inspect.custom, { value: view, enumerable: false, configurable: true, writable: true });
+  return section as T;
+}
+
+function redactedCopy(value: ConfigurationValue): unknown {
+  if (Array.isArray(value)) return value.map(redactedCopy);
+  if (!isSection(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = isSecretKey(key) && item !== null && item !== "" ? "(secret)" : redactedCopy(item);
+  }
+  return copy;
+}
+
+/** Every key name of a credential section (nested sections' too), lower case. */
+const KNOWN_KEYS: ReadonlySet<string> = new Set(
+  (function names(specs: readonly KeySpec[]): string[] {
+    return specs.flatMap((spec) => [spec.name.toLowerCase(), ...names(spec.keys ?? [])]);
+  })(CREDENTIAL_SECTION_KEYS),
+);
+/** The secret keys long enough for a misspelling of them to be told apart from other words. */
+const SECRET_KEYS_FOR_TYPOS = [...SENSITIVE_KEYS].filter((key) => key.length >= 8);
+
+/**
+ * A key whose value is not shown: a secret key, or — unless it is another known key — a key that names a
+ * secret or password, or a misspelling of a secret key (`clientSecert` holds a secret all the same).
+ */
+function isSecretKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  if (SENSITIVE_KEYS.has(lower)) return true;
+  if (KNOWN_KEYS.has(lower)) return false;
+  return /secret|password|passwd/.test(lower) || didYouMean(lower, SECRET_KEYS_FOR_TYPOS) !== undefined;
 }

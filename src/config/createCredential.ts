@@ -59,6 +59,10 @@ function build(plan: CredentialPlan, s: CredentialSettings, options: CreateCrede
   const v = s.values;
   const env = options.env ?? process.env;
   const common = commonOptions(s);
+  // The persistent cache reads AZURE_TOKEN_CACHE_KEY and PATH (secret-tool) from the same variables as the credential.
+  if (common.tokenCachePersistenceOptions && common.tokenCachePersistenceOptions.env === undefined) {
+    common.tokenCachePersistenceOptions = { ...common.tokenCachePersistenceOptions, env };
+  }
   const str = (key: string) => v[key] as string | undefined;
   switch (plan.kind) {
     case "clientsecret":

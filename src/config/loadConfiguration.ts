@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { ConfigurationError } from "../errors.js";
-import { isSection, mergeSections, setPath, type ConfigurationSection } from "./configurationTree.js";
+import { isSection, mergeSections, setPath, withRedactedViews, type ConfigurationSection } from "./configurationTree.js";
 import { parseJsonWithComments } from "./parseJsonWithComments.js";
 
 /** Options of {@link loadConfiguration}. */
@@ -30,7 +30,8 @@ export interface LoadConfigurationOptions {
  * Reads configuration with .NET's precedence: defaults < `appsettings.json` < `appsettings.<environment>.json`
  * < environment variables < overrides. Keys are compared case-insensitively. The JSON may hold comments and
  * trailing commas, as .NET's JSON configuration allows. Malformed JSON → `ConfigurationError`
- * (`ERR_CONFIG_JSON`) naming the file, line and column.
+ * (`ERR_CONFIG_JSON`) naming the file, line and column. The values of secret keys are read as they are, but
+ * `util.inspect` and `JSON.stringify` of the result, or of a section of it, show them as `(secret)`.
  */
 export function loadConfiguration(options: LoadConfigurationOptions = {}): ConfigurationSection {
   const basePath = options.basePath ?? process.cwd();
@@ -44,7 +45,8 @@ export function loadConfiguration(options: LoadConfigurationOptions = {}): Confi
   }
   config = mergeSections(config, environmentSection(env));
   if (options.overrides) config = mergeSections(config, options.overrides);
-  return config;
+  // Logged or printed, the tree (and each section of it) shows its secrets as "(secret)".
+  return withRedactedViews(config);
 }
 
 function defaultFiles(environmentName: string | undefined): Array<{ path: string; optional: boolean }> {

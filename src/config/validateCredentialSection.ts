@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../errors.js";
-import { isSection, type ConfigurationSection, type ConfigurationValue } from "./configurationTree.js";
+import { isSection, withRedactedViews, type ConfigurationSection, type ConfigurationValue } from "./configurationTree.js";
 import { convictInvalidKeys, MAX_INTEGER } from "./convictSchema.js";
 import { toCredentialKind } from "./credentialKind.js";
 import { CREDENTIAL_KINDS, CREDENTIAL_SECTION_KEYS, type CredentialKind, type KeySpec } from "./credentialSectionSchema.js";
@@ -52,6 +52,8 @@ export function validateCredentialSection(section: ConfigurationSection, path: s
     problems.push(...nested.problems);
     settings.keyVaultCredential = nested.settings;
   }
+  // The values are read as they are; logged or printed, the secret ones show as "(secret)".
+  settings.values = withRedactedViews(values as ConfigurationSection);
   return { settings, problems };
 }
 

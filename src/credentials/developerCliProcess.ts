@@ -40,7 +40,7 @@ export function runDeveloperCli(run: CliRun): Promise<CliRunResult> {
           resolve({ stdout: stdout.toString(), stderr: stderr.toString() });
           return;
         }
-        reject(classify(run, error, `${stdout}\n${stderr}`));
+        reject(classify(run, error, stdout.toString(), stderr.toString()));
       },
     );
   });
@@ -82,21 +82,24 @@ export function developerCliEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessE
   return result;
 }
 
-function classify(run: CliRun, error: import("node:child_process").ExecFileException, output: string): Error {
-  if (error.code === "ENOENT" || /command not found|is not recognized as an internal or external command/i.test(output)) {
+function classify(run: CliRun, error: import("node:child_process").ExecFileException, stdout: string, stderr: string): Error {
+  // stdout may hold a token even when the tool exits non-zero: it is only matched against the known patterns,
+  // never quoted. The message quotes stderr, where the tools print their errors.
+  const both = `${stdout}\n${stderr}`;
+  if (error.code === "ENOENT" || /command not found|is not recognized as an internal or external command/i.test(both)) {
     return new CredentialUnavailableError(`${run.credentialName}: ${run.notInstalled}`);
   }
   if (error.killed || error.signal === "SIGKILL") {
     return new CredentialUnavailableError(`${run.credentialName}: '${run.command}' did not finish within ${run.timeoutMs} ms`);
   }
-  if (run.loginPatterns.some((p) => p.test(output))) {
+  if (run.loginPatterns.some((p) => p.test(both))) {
     return new CredentialUnavailableError(`${run.credentialName}: ${run.loginHint}`);
   }
-  const firstLine = firstMeaningfulLine(output);
-  return new CredentialUnavailableError(`${run.credentialName}: '${run.command}' failed${firstLine ? `: ${firstLine}` : ""}`);
+  const firstLine = firstMeaningfulLine(stderr);
+  return new CredentialUnavailableError(`${run.credentialName}: '${run.command}' failed${firstLine ? `: ${firstLine}` : " (nothing on stderr)"}`);
 }
 
-/** The tool's first line of output: tools print errors, never tokens, on failure; capped in length all the same. */
+/** The first line the tool wrote to stderr, capped in length. */
 function firstMeaningfulLine(output: string): string {
   const line = output.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? "";
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;

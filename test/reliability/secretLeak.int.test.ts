@@ -21,6 +21,7 @@ import {
 } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { createPfx, createTestCertificate, encryptedPkcs8, tempDir, writeFile, type TestCertificate } from "../helpers/certificates.js";
+import { findSecretShapes } from "../helpers/leakScanner.js";
 
 const run = promisify(execFile);
 const APP = "5ec5ec5e-0000-4000-8000-0000000000a1";
@@ -163,6 +164,10 @@ describe("secret-leak proof", () => {
     expect(tokens.length).toBeGreaterThanOrEqual(3);
     const leaked = [...secrets].filter((secret) => everything.includes(secret));
     expect(leaked).toEqual([]);
+    // No JWT, PEM private key, emulator refresh token or LEAKCHECK marker, whatever its value.
+    expect(findSecretShapes(everything)).toEqual([]);
+    // The scan can fail: over a copy of the capture with one secret appended, it finds it.
+    expect([...secrets].filter((secret) => `${everything}\n${SECRET}`.includes(secret))).toEqual([SECRET]);
   });
 });
 
