@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -155,6 +156,12 @@ describe("cache options from configuration", () => {
     expect(() => createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: "true", name: "cfg" } }, { env: {} })).toThrow(
       expect.objectContaining({ code: "ERR_CONFIG_MISSING_VALUE", path: "Azure:tokenCachePersistenceOptions" }),
     );
+    // The cache reads its key (and PATH, for the OS keyring) from the variables given to createCredential, not process.env.
+    expect(() => createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: true, name: "cfg" } }, { env: {} })).toThrow(
+      expect.objectContaining({ code: "ERR_CONFIG_MISSING_VALUE" }),
+    );
+    const keyed = createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: true, name: "cfg" } }, { env: { AZURE_TOKEN_CACHE_KEY: randomBytes(32).toString("base64") } });
+    expect(keyed).toBeInstanceOf(ClientSecretCredential);
     const ok = createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: true, unsafeAllowUnencryptedStorage: true, name: "cfg-test" } }, noEnv);
     expect(ok).toBeInstanceOf(ClientSecretCredential);
   });
