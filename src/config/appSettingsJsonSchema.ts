@@ -27,6 +27,32 @@ function propertySchema(spec: KeySpec): JsonSchema {
 }
 
 /**
+ * `retry`, `userAgentPrefix` and `diagnostics`: what `AzureDefaults` holds and a client section may override. Not
+ * closed (no `additionalProperties: false`): .NET's PascalCase spellings (`Retry: { MaxRetries }`) are read too.
+ */
+const CLIENT_OPTION_PROPERTIES: JsonSchema = {
+  retry: {
+    type: "object",
+    description: "Retries of the client's requests. .NET's spellings (Delay, MaxDelay as TimeSpans) are read too.",
+    properties: {
+      maxRetries: { type: ["integer", "string"], minimum: 0, pattern: "^[0-9]+$" },
+      retryDelayInMs: { type: ["integer", "string"], minimum: 0, pattern: "^[0-9]+$" },
+      maxRetryDelayInMs: { type: ["integer", "string"], minimum: 0, pattern: "^[0-9]+$" },
+      mode: { type: "string", pattern: "^(?i:exponential|fixed)$", examples: ["Exponential", "Fixed"] },
+      delay: { type: "string", description: ".NET TimeSpan, as 00:00:02." },
+      maxDelay: { type: "string", description: ".NET TimeSpan, as 00:01:00." },
+      networkTimeout: { type: "string", description: "Read for .NET compatibility; not used." },
+    },
+  },
+  userAgentPrefix: { type: "string", description: "Put before the SDK's user agent." },
+  diagnostics: {
+    type: "object",
+    description: ".NET's DiagnosticsOptions: applicationId is the user-agent prefix; the logging switches are read and not used.",
+    properties: { applicationId: { type: "string" } },
+  },
+};
+
+/**
  * `appsettings.schema.json` (JSON Schema 2020-12), made from the same key table as the convict schema:
  * the `Azure` credential section, named credentials (`AzureCredentials`), client defaults (`AzureDefaults`) and
  * client sections. Keys are listed in their canonical spelling; the library matches them case-insensitively.
@@ -59,18 +85,7 @@ export function buildAppSettingsJsonSchema(): JsonSchema {
       clientDefaults: {
         type: "object",
         description: "Options merged into every Azure SDK client's options.",
-        properties: {
-          retry: {
-            type: "object",
-            properties: {
-              maxRetries: { type: "integer", minimum: 0 },
-              retryDelayInMs: { type: "integer", minimum: 0 },
-              maxRetryDelayInMs: { type: "integer", minimum: 0 },
-              mode: { type: "string", enum: ["Exponential", "Fixed"] },
-            },
-          },
-          userAgentPrefix: { type: "string" },
-        },
+        properties: { $schema: { type: "string" }, ...CLIENT_OPTION_PROPERTIES },
       },
       clientSection: {
         type: "object",
@@ -83,6 +98,8 @@ export function buildAppSettingsJsonSchema(): JsonSchema {
           eventHubName: { type: "string" },
           consumerGroup: { type: "string" },
           ...credentialProperties,
+          ...CLIENT_OPTION_PROPERTIES,
+          clientOptions: { type: "object", description: "Azure SDK client options, passed to the client's constructor as written (over retry and userAgentPrefix)." },
         },
       },
     },

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildAppSettingsJsonSchema, CREDENTIAL_SECTION_KEYS } from "../../src/index.js";
 import { credentialSectionConvictSchema } from "../../src/config/convictSchema.js";
+import { CLIENT_OPTION_KEYS, clientOptionsFor, defaultClientOptions } from "../../src/clients/clientOptionsFromConfiguration.js";
 
 describe("appsettings.schema.json", () => {
   const committed = JSON.parse(readFileSync("appsettings.schema.json", "utf8")) as { $defs: { credentialSection: { properties: Record<string, { writeOnly?: boolean }> } } };
@@ -26,6 +27,31 @@ describe("appsettings.schema.json", () => {
   it("marks the secrets sensitive: clientSecret, clientCertificatePassword, clientCertificateData, systemAccessToken", () => {
     const convict = credentialSectionConvictSchema() as Record<string, { sensitive?: boolean }>;
     for (const key of ["clientSecret", "clientCertificatePassword", "clientCertificateData", "systemAccessToken"]) expect(convict[key].sensitive).toBe(true);
+  });
+});
+
+describe("appsettings.schema.json: AzureDefaults and client sections", () => {
+  type Props = Record<string, { properties?: Record<string, unknown> }>;
+  const schema = buildAppSettingsJsonSchema() as { $defs: { clientDefaults: { properties: Props }; clientSection: { properties: Props } } };
+  const defaults = schema.$defs.clientDefaults.properties;
+  const client = schema.$defs.clientSection.properties;
+
+  it("lists every client-option key a client section may hold (retry, userAgentPrefix, diagnostics, clientOptions)", () => {
+    for (const key of CLIENT_OPTION_KEYS) expect(Object.keys(client), key).toContain(key);
+    expect(Object.keys(defaults).filter((k) => k !== "$schema").sort()).toEqual(CLIENT_OPTION_KEYS.filter((k) => k !== "clientOptions").sort());
+  });
+
+  it("lists only retry keys the library reads, and the library refuses one it does not list", () => {
+    const sample: Record<string, unknown> = { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1000, mode: "Fixed", delay: "00:00:02", maxDelay: "00:01:00", networkTimeout: "00:01:40" };
+    const keys = Object.keys(defaults.retry.properties!);
+    expect(keys.sort()).toEqual(Object.keys(sample).sort());
+    for (const key of keys) {
+      expect(() => defaultClientOptions({ retry: { [key]: sample[key] as string } }, "AzureDefaults"), key).not.toThrow();
+      expect(() => clientOptionsFor({}, { retry: { [key]: sample[key] as string } }, "Storage"), key).not.toThrow();
+    }
+    expect(() => defaultClientOptions({ retry: { maxTries: 3 } }, "AzureDefaults")).toThrow(expect.objectContaining({ code: "ERR_CONFIG_UNKNOWN_KEY", path: "AzureDefaults:retry:maxTries" }));
+    expect(Object.keys(defaults.diagnostics.properties!)).toEqual(["applicationId"]);
+    expect(defaultClientOptions({ diagnostics: { applicationId: "orders" } }, "AzureDefaults")).toEqual({ userAgentOptions: { userAgentPrefix: "orders" } });
   });
 });
 
