@@ -6,7 +6,7 @@
  *
  * The server certificate (SAN 127.0.0.1 and localhost) is signed by a CA made here; clients trust it with
  * `caCertificatePem` — for an Azure SDK client, `clientOptions: { tlsOptions: { ca } }`.
- * (A copy of test/helpers/azurite.ts, in plain JavaScript, so the samples do not depend on the tests.)
+ * The tests use the same functions (test/helpers/azurite.ts), typed by azurite.d.mts.
  */
 import { spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -25,7 +25,18 @@ export const AZURITE_ACCOUNT = "devstoreaccount1";
  * @returns {Promise<{ blobServiceUri: string, port: number, caCertificatePem: string, stop(): Promise<void> }>}
  */
 export async function startAzurite() {
-  const dir = mkdtempSync(join(tmpdir(), "acf-samples-azurite-"));
+  const { serviceUri, ...rest } = await startAzuriteService("blob");
+  return { blobServiceUri: serviceUri, ...rest };
+}
+
+/**
+ * Starts one Azurite service (`azurite-blob`, `azurite-queue`, `azurite-table`) over HTTPS with OAuth, on a free
+ * loopback port, in its own process group; resolves once it accepts connections.
+ * @param {"blob" | "queue" | "table"} service
+ * @returns {Promise<{ serviceUri: string, port: number, caCertificatePem: string, pid: number | undefined, stop(): Promise<void> }>}
+ */
+export async function startAzuriteService(service) {
+  const dir = mkdtempSync(join(tmpdir(), `acf-azurite-${service}-`));
   const { caPem, certPem, keyPem } = serverCertificate();
   const certPath = join(dir, "cert.pem");
   const keyPath = join(dir, "key.pem");
@@ -33,9 +44,9 @@ export async function startAzurite() {
   writeFileSync(keyPath, keyPem, { mode: 0o600 });
   const port = await freeLoopbackPort();
   const args = [
-    azuriteBlobScript(),
-    "--blobHost", "127.0.0.1",
-    "--blobPort", String(port),
+    azuriteScript(`azurite-${service}`),
+    `--${service}Host`, "127.0.0.1",
+    `--${service}Port`, String(port),
     "--location", dir,
     "--oauth", "basic",
     "--cert", certPath,
@@ -50,8 +61,8 @@ export async function startAzurite() {
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const exited = new Promise((_, reject) => {
-    child.once("error", (e) => reject(new Error(`Azurite could not start: ${e.message}`)));
-    child.once("exit", (code, signal) => reject(new Error(`Azurite exited (${code ?? signal}) before listening: ${stderr}`)));
+    child.once("error", (e) => reject(new Error(`Azurite (${service}) could not start: ${e.message}`)));
+    child.once("exit", (code, signal) => reject(new Error(`Azurite (${service}) exited (${code ?? signal}) before listening: ${stderr}`)));
   });
   exited.catch(() => undefined);
   const stop = async () => {
@@ -64,14 +75,14 @@ export async function startAzurite() {
     await stop();
     throw error;
   }
-  return { blobServiceUri: `https://127.0.0.1:${port}/${AZURITE_ACCOUNT}`, port, caCertificatePem: caPem, pid: child.pid, stop };
+  return { serviceUri: `https://127.0.0.1:${port}/${AZURITE_ACCOUNT}`, port, caCertificatePem: caPem, pid: child.pid, stop };
 }
 
-function azuriteBlobScript() {
+/** The script of one of azurite's bins. */
+function azuriteScript(bin) {
   const require = createRequire(import.meta.url);
   const packageJson = require.resolve("azurite/package.json");
-  const bin = require(packageJson).bin["azurite-blob"];
-  return join(dirname(packageJson), bin);
+  return join(dirname(packageJson), require(packageJson).bin[bin]);
 }
 
 /** SIGTERM to the process group, SIGKILL after 3 s. */
