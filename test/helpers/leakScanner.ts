@@ -7,6 +7,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { inspect } from "node:util";
+import { getLogLevel, setLogLevel, setLogSink } from "../../src/index.js";
+import { isolateEnvironment } from "./environment.js";
+import { recordWireSecrets, type WireSecrets } from "./wireSecrets.js";
 
 /** Every planted secret starts with this: seeing it anywhere in the output is a leak of some secret. */
 export const LEAK_MARKER = "LEAKCHECK";
@@ -48,6 +51,8 @@ export interface LeakScanner {
   readonly secrets: Set<string>;
   /** Adds secrets (undefined, empty and shorter-than-12-character values are ignored: they would match anything). */
   addSecret(...values: Array<string | undefined | null>): void;
+  /** Adds a PEM private key, whole and line by line (a key cut short or reflowed is found too). */
+  addPrivateKey(pem: string): void;
   /** Captures a string as it is, anything else as `util.inspect` (every property, hidden ones too) and `JSON.stringify`. */
   capture(value: unknown): void;
   /** Captures an error: inspect, JSON, message and stack, and its causes and aggregated errors. */
@@ -91,6 +96,7 @@ export function createLeakScanner(): LeakScanner {
     captured,
     secrets,
     addSecret,
+    addPrivateKey: (pem) => addSecret(pem, ...pem.split("\n").filter((line) => line.length > 40)),
     capture,
     captureError: (error) => captureError(error),
     async settle(promise) {
@@ -129,6 +135,28 @@ export function createLeakScanner(): LeakScanner {
           return `${shape}${where([found])}`;
         }),
       ];
+    },
+  };
+}
+
+/**
+ * Starts a leak suite's capture: the environment without `AZURE_*` variables, every log line of this library
+ * (and msal-node's, which it forwards) at `verbose` into `scan`, and a recorder of the secrets crossing the wire.
+ * `stop()` undoes all three.
+ */
+export function startLeakCapture(scan: LeakScanner): { wire: WireSecrets; stop(): void } {
+  const restoreEnvironment = isolateEnvironment();
+  const previousSink = setLogSink((level, message) => scan.captured.push(`${level} ${message}`));
+  const previousLevel = getLogLevel();
+  setLogLevel("verbose");
+  const wire = recordWireSecrets();
+  return {
+    wire,
+    stop() {
+      wire.stop();
+      setLogSink(previousSink);
+      setLogLevel(previousLevel);
+      restoreEnvironment();
     },
   };
 }

@@ -2,16 +2,21 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import { closedLoopbackPort } from "./environment.js";
 
-/** A redis-server (Debian package) on a free loopback port, without persistence; `stop()` kills it. */
+/**
+ * A redis-server (Debian package) on a free loopback port, without persistence; `stop()` kills it. With
+ * `password`, it asks for one (`--requirepass`); `url` does not hold it.
+ */
 export interface RedisServer {
   url: string;
   port: number;
   stop(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
   const port = await closedLoopbackPort();
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  if (options.password !== undefined) args.push("--requirepass", options.password);
+  const child: ChildProcess = spawn("redis-server", args, { stdio: "ignore" });
   const spawnError = new Promise<never>((_, reject) => child.once("error", (e) => reject(new Error(`redis-server could not start (apt-get install redis-server): ${e.message}`))));
   await Promise.race([spawnError, waitForPort(port)]);
   return {

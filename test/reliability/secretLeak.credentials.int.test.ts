@@ -17,7 +17,6 @@ import {
   DeviceCodeCredential,
   EnvironmentCredential,
   formatCredentialDescription,
-  getLogLevel,
   getSection,
   InteractiveBrowserCredential,
   loadCertificateFile,
@@ -27,21 +26,18 @@ import {
   OnBehalfOfCredential,
   persistentCachePlugin,
   serializeAuthenticationRecord,
-  setLogLevel,
   setLogSink,
   validateCredentialSection,
   WorkloadIdentityCredential,
   type ConfigurationSection,
-  type LogLevel,
-  type LogSink,
   type TokenCredential,
 } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { createPfx, createTestCertificate, encryptedPkcs8, tempDir, writeFile, type TestCertificate } from "../helpers/certificates.js";
 import { isolateEnvironment } from "../helpers/environment.js";
 import { createFakeCli } from "../helpers/fakeCli.js";
-import { createLeakScanner, findSecrets, findSecretShapes, LEAK_MARKER, needlesOf } from "../helpers/leakScanner.js";
-import { recordWireSecrets, type WireSecrets } from "../helpers/wireSecrets.js";
+import { createLeakScanner, findSecrets, findSecretShapes, LEAK_MARKER, needlesOf, startLeakCapture } from "../helpers/leakScanner.js";
+import type { WireSecrets } from "../helpers/wireSecrets.js";
 
 const run = promisify(execFile);
 
@@ -108,19 +104,14 @@ describe("secret-leak proof: user, workload, host and developer credentials, and
   let tokenFile: string;
   let garbageTokenFile: string;
   let cacheKey: Buffer;
-  let previousSink: LogSink;
-  let previousLevel: LogLevel;
-  let restoreEnvironment: () => void;
+  let capture: ReturnType<typeof startLeakCapture> | undefined;
 
   beforeAll(async () => {
-    restoreEnvironment = isolateEnvironment();
-    previousSink = setLogSink((level, message) => scan.captured.push(`${level} ${message}`));
-    previousLevel = getLogLevel();
-    setLogLevel("verbose");
-    wire = recordWireSecrets();
+    capture = startLeakCapture(scan);
+    wire = capture.wire;
     cert = createTestCertificate({ commonName: "leak-credentials" });
     unregistered = createTestCertificate({ commonName: "leak-unregistered" });
-    for (const pem of [cert.keyPem, unregistered.keyPem]) for (const line of pem.split("\n").filter((l) => l.length > 40)) scan.addSecret(line);
+    for (const pem of [cert.keyPem, unregistered.keyPem]) scan.addPrivateKey(pem);
     emu = await startEmulator({
       apps: [
         { clientId: APP, clientSecrets: [APP_SECRET, CONFIG_SECRET, ENV_SECRET], certificates: [cert.certPem] },
@@ -151,10 +142,7 @@ describe("secret-leak proof: user, workload, host and developer credentials, and
   });
 
   afterAll(async () => {
-    wire?.stop();
-    setLogSink(previousSink);
-    setLogLevel(previousLevel);
-    restoreEnvironment();
+    capture?.stop();
     await emu?.stop();
   });
 

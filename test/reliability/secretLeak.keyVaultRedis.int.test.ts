@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "redis";
@@ -8,19 +7,14 @@ import {
   createCredential,
   describeCredential,
   formatCredentialDescription,
-  getLogLevel,
-  setLogLevel,
-  setLogSink,
   type ConfigurationSection,
-  type LogLevel,
-  type LogSink,
   type TokenCredential,
 } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { createPfx, createTestCertificate, tempDir, writeFile, type TestCertificate } from "../helpers/certificates.js";
-import { closedLoopbackPort, isolateEnvironment } from "../helpers/environment.js";
-import { createLeakScanner } from "../helpers/leakScanner.js";
-import { recordWireSecrets, type WireSecrets } from "../helpers/wireSecrets.js";
+import { createLeakScanner, startLeakCapture } from "../helpers/leakScanner.js";
+import { startRedisServer } from "../helpers/redisServer.js";
+import type { WireSecrets } from "../helpers/wireSecrets.js";
 
 const APP = "1eac0000-0000-4000-8000-0000000000d1";
 const READER = "1eac0000-0000-4000-8000-0000000000d2";
@@ -32,38 +26,6 @@ const REDIS_PASSWORD = "LEAKCHECK-redis-password-7f5a";
 const WRONG_REDIS_PASSWORD = "LEAKCHECK-wrong-redis-password-2b9c";
 const STORAGE = "https://storage.azure.com/.default";
 const VAULT = "https://vault.azure.net/.default";
-
-/** A redis-server on a free loopback port that asks for a password (the shared helper starts one without). */
-async function startRedisWithPassword(password: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = await closedLoopbackPort();
-  const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", password], { stdio: "ignore" });
-  const failed = new Promise<never>((_, reject) => child.once("error", (e) => reject(new Error(`redis-server could not start: ${e.message}`))));
-  const ready = (async () => {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const client = createClient({ url: `redis://127.0.0.1:${port}`, password, socket: { reconnectStrategy: false } });
-      client.on("error", () => undefined);
-      try {
-        await client.connect();
-        await client.ping();
-        await client.quit();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    throw new Error(`redis-server did not answer on ${port}`);
-  })();
-  await Promise.race([failed, ready]);
-  return {
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGKILL");
-      }),
-  };
-}
 
 /**
  * The third part of the secret-leak proof (after secretLeak.int.test.ts and secretLeak.credentials.int.test.ts):
@@ -81,16 +43,11 @@ describe("secret-leak proof: the Key Vault certificate source and the Redis toke
   let caFile: string;
   let pfxCert: TestCertificate;
   let pemCert: TestCertificate;
-  let previousSink: LogSink;
-  let previousLevel: LogLevel;
-  let restoreEnvironment: () => void;
+  let capture: ReturnType<typeof startLeakCapture> | undefined;
 
   beforeAll(async () => {
-    restoreEnvironment = isolateEnvironment();
-    previousSink = setLogSink((level, message) => scan.captured.push(`${level} ${message}`));
-    previousLevel = getLogLevel();
-    setLogLevel("verbose");
-    wire = recordWireSecrets();
+    capture = startLeakCapture(scan);
+    wire = capture.wire;
     emu = await startEmulator({ apps: [{ clientId: READER, clientSecrets: [READER_SECRET] }, { clientId: CACHED_APP, clientSecrets: [CACHED_APP_SECRET] }] });
     vaultUri = emu.keyVaultUri("leak-vault");
     caFile = writeFile(tempDir("acf-leak-kv-"), "ca.pem", emu.caCertificatePem);
@@ -103,14 +60,13 @@ describe("secret-leak proof: the Key Vault certificate source and the Redis toke
     const locked = emu.addKeyVaultCertificate({ vault: "leak-vault", name: "not-exportable", subject: "leak-kv-locked", exportable: false });
     emu.addApp({ clientId: APP, certificates: [exported.certificatePem, exportedPem.certificatePem, signing.certificatePem, locked.certificatePem] });
     // What the vault hands out in export mode: the base64 PFX and the PEM key.
-    scan.addSecret(READER_SECRET, WRONG_READER_SECRET, CACHED_APP_SECRET, REDIS_PASSWORD, WRONG_REDIS_PASSWORD, pfx.toString("base64"), pfxCert.keyPem, pemCert.keyPem);
+    scan.addSecret(READER_SECRET, WRONG_READER_SECRET, CACHED_APP_SECRET, REDIS_PASSWORD, WRONG_REDIS_PASSWORD, pfx.toString("base64"));
+    scan.addPrivateKey(pfxCert.keyPem);
+    scan.addPrivateKey(pemCert.keyPem);
   });
 
   afterAll(async () => {
-    wire?.stop();
-    setLogSink(previousSink);
-    setLogLevel(previousLevel);
-    restoreEnvironment();
+    capture?.stop();
     await emu?.stop();
   });
 
@@ -175,7 +131,7 @@ describe("secret-leak proof: the Key Vault certificate source and the Redis toke
   });
 
   it("the Redis token cache with a password in its URL: Redis holds no token, and a wrong password or a lost Redis is reported without the password", async () => {
-    const redis = await startRedisWithPassword(REDIS_PASSWORD);
+    const redis = await startRedisServer({ password: REDIS_PASSWORD });
     const encryptionKey = randomBytes(32).toString("base64");
     scan.addSecret(encryptionKey);
     const url = (password: string) => `redis://default:${encodeURIComponent(password)}@127.0.0.1:${redis.port}`;
