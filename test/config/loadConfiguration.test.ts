@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, getSection, loadConfiguration } from "../../src/index.js";
 import { tempDir, writeFile } from "../helpers/certificates.js";
@@ -60,5 +61,20 @@ describe("loadConfiguration", () => {
   it("addresses array items by index in getSection", () => {
     const config = { Azure: { sources: [{ credential: "azurecli" }, { credential: "managedidentity" }] } };
     expect(getSection(config, "Azure:sources:1")).toEqual({ credential: "managedidentity" });
+  });
+
+  it("prints secret keys as (secret) through inspect and JSON, keeps their values for readers and for structuredClone", () => {
+    const secret = "loaded-client-secret-value-1234";
+    const config = loadConfiguration({ basePath: tempDir(), env: { Azure__clientSecret: secret }, overrides: { Azure: { tenantId: "t", Nested: { clientSecert: "typo-secret-value-5678" } } } });
+    const azure = getSection(config, "Azure")!;
+    expect(azure.clientSecret).toBe(secret);
+    for (const view of [JSON.stringify(config), inspect(config, { depth: 10 }), JSON.stringify(azure), inspect(azure)]) {
+      expect(view).not.toContain(secret);
+      expect(view).not.toContain("typo-secret-value-5678");
+      expect(view).toContain("(secret)");
+    }
+    expect(JSON.parse(JSON.stringify(config)).Azure.tenantId).toBe("t");
+    const clone = structuredClone(config) as { Azure: { clientSecret: string } };
+    expect(clone.Azure.clientSecret).toBe(secret);
   });
 });
