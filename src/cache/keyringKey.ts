@@ -26,13 +26,25 @@ interface ToolResult {
 
 function secretTool(args: string[], input: string | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ToolResult> {
   return new Promise((resolve) => {
-    const child = execFile("secret-tool", args, { env, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile("secret-tool", args, { env: keyringEnvironment(env), timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr), error: error && typeof error.code !== "number" ? (error as NodeJS.ErrnoException) : undefined });
     });
-    // The key goes on stdin, never in argv.
+    // The key goes on stdin, never in argv. A tool that exits before reading it makes stdin fail (EPIPE): the
+    // exit code says what happened; the pipe's error must not become an uncaught exception.
+    child.stdin?.on("error", () => undefined);
     child.stdin?.end(input ?? "");
   });
+}
+
+/** What secret-tool needs to find the Secret Service (D-Bus session, runtime dir, display), and nothing else. */
+const KEYRING_VARIABLES = ["PATH", "HOME", "USER", "LANG", "LC_ALL", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "DISPLAY", "WAYLAND_DISPLAY"];
+
+/** @internal The environment secret-tool runs with: no credential secrets, no cache keys. */
+export function keyringEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = {};
+  for (const name of KEYRING_VARIABLES) if (env[name] !== undefined) result[name] = env[name];
+  return result;
 }
 
 function reasonOf(result: ToolResult, timeoutMs: number): string {

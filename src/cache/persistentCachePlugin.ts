@@ -9,6 +9,8 @@ import { lookupKeyringKey, secretToolOnPath, storeKeyringKey, type KeyringLookup
 
 const logger = createLogger("persistent-cache");
 const FORMAT = "azure-credential-factory/token-cache";
+/** How long a failed keyring look-up is kept before the keyring is asked again. */
+const KEYRING_RETRY_MS = 60_000;
 /** A cache name becomes a file name (`<name>.cache`): no separators, no `..`, not empty (as the config layer checks). */
 const CACHE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
 
@@ -65,8 +67,26 @@ export function persistentCachePlugin(options: PersistentCacheOptions = {}, path
   const env = options.env ?? process.env;
   const explicit = resolveKey(options, path);
   let keyReady: Promise<Buffer | undefined> | undefined = explicit === "keyring" ? undefined : Promise.resolve(explicit);
-  // The keyring is asked once, at the first cache access (never in the constructor); its answer is kept.
-  const key = () => (keyReady ??= keyFromKeyring({ name, file, directory, env, lockTimeoutMs, unsafe: options.unsafeAllowUnencryptedStorage === true, path }));
+  // The keyring is asked at the first cache access (never in the constructor). A key it gives is kept; a failure
+  // (no key, or an error) is kept for a minute and then asked again, so a passing hiccup does not last.
+  let keyringRetryAt = Infinity;
+  const key = () => {
+    if (keyReady === undefined || Date.now() >= keyringRetryAt) {
+      keyringRetryAt = Infinity;
+      const failed = () => (keyringRetryAt = Date.now() + KEYRING_RETRY_MS);
+      keyReady = keyFromKeyring({ name, file, directory, env, lockTimeoutMs, unsafe: options.unsafeAllowUnencryptedStorage === true, path, keyVariable: options.keyEnvironmentVariable ?? "AZURE_TOKEN_CACHE_KEY" }).then(
+        (found) => {
+          if (found === undefined) failed();
+          return found;
+        },
+        (error: unknown) => {
+          failed();
+          throw error;
+        },
+      );
+    }
+    return keyReady;
+  };
   refuseWorldWritable(file, path);
   return {
     file,
@@ -79,6 +99,11 @@ export function persistentCachePlugin(options: PersistentCacheOptions = {}, path
       const resolved = await key();
       mkdirSync(directory, { recursive: true, mode: 0o700 });
       await withLock(`${file}.lock`, lockTimeoutMs, () => {
+        if (resolved === undefined && isEncryptedFile(file)) {
+          // Plaintext never replaces an encrypted cache (a keyring that failed once must not downgrade it).
+          logger.warning(`Token cache '${name}': not writing plaintext over the encrypted file ${file}; this process keeps its tokens in memory`);
+          return;
+        }
         const onDisk = readCache(file, resolved, path);
         const merged = mergeCaches(onDisk, context.tokenCache.serialize());
         const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
@@ -94,7 +119,7 @@ export function persistentCachePlugin(options: PersistentCacheOptions = {}, path
  * there is none, so processes starting together agree on one key. No usable keyring → plaintext with a warning
  * when `unsafeAllowUnencryptedStorage` allows it, else a ConfigurationError saying how to supply a key.
  */
-async function keyFromKeyring(o: { name: string; file: string; directory: string; env: NodeJS.ProcessEnv; lockTimeoutMs: number; unsafe: boolean; path: string }): Promise<Buffer | undefined> {
+async function keyFromKeyring(o: { name: string; file: string; directory: string; env: NodeJS.ProcessEnv; lockTimeoutMs: number; unsafe: boolean; path: string; keyVariable: string }): Promise<Buffer | undefined> {
   const timeoutMs = 10_000;
   let found: KeyringLookup = await lookupKeyringKey(o.name, o.env, timeoutMs);
   if (found.kind === "missing") {
@@ -119,7 +144,7 @@ async function keyFromKeyring(o: { name: string; file: string; directory: string
   throw new ConfigurationError(
     "ERR_CONFIG_MISSING_VALUE",
     o.path,
-    `The persistent token cache found no usable OS keyring (${reason}): set AZURE_TOKEN_CACHE_KEY to 32 random bytes in base64 (openssl rand -base64 32), give keyFile, or set unsafeAllowUnencryptedStorage: true to store it in plaintext`,
+    `The persistent token cache found no usable OS keyring (${reason}): set ${o.keyVariable} to 32 random bytes in base64 (openssl rand -base64 32), give keyFile, or set unsafeAllowUnencryptedStorage: true to store it in plaintext`,
   );
 }
 
@@ -145,6 +170,15 @@ function resolveKey(options: PersistentCacheOptions, path: string): Buffer | und
     );
   }
   return key;
+}
+
+function isEncryptedFile(file: string): boolean {
+  try {
+    const envelope = JSON.parse(readFileSync(file, "utf8")) as { format?: string; alg?: string };
+    return envelope.format === FORMAT && envelope.alg !== undefined && envelope.alg !== "none";
+  } catch {
+    return false;
+  }
 }
 
 function refuseWorldWritable(file: string, path: string): void {

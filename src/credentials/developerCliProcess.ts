@@ -48,9 +48,10 @@ export function runDeveloperCli(run: CliRun): Promise<CliRunResult> {
 
 /**
  * Variables holding this library's own secrets, which neither `az` nor `azd` reads: EnvironmentCredential's
- * (`AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PASSWORD`, `AZURE_PASSWORD`).
+ * (`AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PASSWORD`, `AZURE_PASSWORD`) and the persistent token
+ * cache's key (`AZURE_TOKEN_CACHE_KEY`).
  */
-const WITHHELD_VARIABLES: ReadonlySet<string> = new Set(["AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD"]);
+const WITHHELD_VARIABLES: ReadonlySet<string> = new Set(["AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD", "AZURE_TOKEN_CACHE_KEY"]);
 
 /**
  * @internal The secret keys of a credential section (lower case), as configuration variables name them

@@ -30,7 +30,9 @@ export function translateMsalError(error: unknown, credentialName: string, recor
   const translated = translate(error, credentialName, recorded);
   // Entra's body names the request's correlation id; without a body (a dropped connection, a timeout, an HTML
   // page) the id this library sent as `client-request-id` is the one Microsoft support and the server logs know.
-  if (translated instanceof AuthenticationError && correlationId !== undefined) translated.errorResponse.correlationId ??= correlationId;
+  // Only an error made here from this request's failure: one thrown by other code (a client-assertion callback
+  // asking another authority) passes through as it is, with that request's id or none.
+  if (translated !== error && translated instanceof AuthenticationError && correlationId !== undefined) translated.errorResponse.correlationId ??= correlationId;
   return translated;
 }
 

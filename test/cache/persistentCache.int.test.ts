@@ -70,6 +70,20 @@ describe("persistent token cache across processes (dist build)", () => {
     expect((await child(dir, ["https://vault.azure.net/.default"], { T_UNSAFE: "1" })).tokens).toEqual(first.tokens);
   });
 
+  it("never writes plaintext over an encrypted file: without its key, even with unsafeAllowUnencryptedStorage, the file stays as it was", async () => {
+    const dir = tempDir();
+    const k = key();
+    const first = await child(dir, ["https://storage.azure.com/.default"], k);
+    const file = join(dir, "test.cache");
+    const encrypted = readFileSync(file, "utf8");
+    const keyless = await child(dir, ["https://vault.azure.net/.default"], { T_UNSAFE: "1" });
+    expect(keyless.tokens).toHaveLength(1);
+    expect(readFileSync(file, "utf8")).toBe(encrypted);
+    const before = emu.tokenRequests({ clientId: CLIENT_ID }).length;
+    expect((await child(dir, ["https://storage.azure.com/.default"], k)).tokens).toEqual(first.tokens);
+    expect(emu.tokenRequests({ clientId: CLIENT_ID }).length).toBe(before);
+  });
+
   it("refuses to start without a key, saying how to supply one", async () => {
     const outcome = await child(tempDir(), ["https://vault.azure.net/.default"]);
     expect(outcome.code).toBe("ERR_CONFIG_MISSING_VALUE");

@@ -39,6 +39,7 @@ describe.each([
       Azure__clientSecret: "withheld-config-secret-4",
       Azure__KeyVault__ClientCertificatePassword: "withheld-config-password-5",
       AZURE__CLIENTCERTIFICATEDATA: "withheld-config-pem-6",
+      AZURE_TOKEN_CACHE_KEY: "withheld-cache-key-7",
       AZURE_CONFIG_DIR: "/tmp/kept-az-config-dir",
       SYSTEM_ACCESSTOKEN: "kept-for-azd-pipeline-login",
       Azure__tenantId: "kept-not-a-secret",

@@ -14,6 +14,16 @@ const CID = "0b0c5f4e-6d1a-4d7e-9a51-2f3c4b5a6d7e";
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0cmFuc2xhdGUifQ.c2lnbmF0dXJlLW5vdC1mb3ItbG9ncw";
 
 describe("translateMsalError", () => {
+  it("stamps the request's correlation id only on errors it makes, not on an AuthenticationError thrown by other code", () => {
+    const dropped = translateMsalError(new ClientAuthError("network_error", "no answer"), NAME, undefined, CID) as AuthenticationError;
+    expect(dropped).toBeInstanceOf(AuthenticationError);
+    expect(dropped.errorResponse.correlationId).toBe(CID);
+    // e.g. from a client-assertion callback that asked another authority: its request is not this one.
+    const fromCallback = new AuthenticationError(401, { error: "invalid_client", errorDescription: "the managed identity behind the assertion was refused" });
+    expect(translateMsalError(fromCallback, NAME, undefined, CID)).toBe(fromCallback);
+    expect(fromCallback.errorResponse.correlationId).toBeUndefined();
+  });
+
   it("a ClientConfigurationError → ConfigurationError at the option at fault, with msal's error as the cause", () => {
     const scopes = new ClientConfigurationError("empty_input_scopes_error", CID);
     expect(translateMsalError(scopes, NAME)).toMatchObject({ constructor: ConfigurationError, code: "ERR_CONFIG_INVALID_VALUE", path: "scopes", cause: scopes });
