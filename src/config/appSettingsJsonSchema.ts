@@ -2,6 +2,15 @@ import { CREDENTIAL_KINDS, CREDENTIAL_SECTION_KEYS, type KeySpec } from "./crede
 
 type JsonSchema = Record<string, unknown>;
 
+/**
+ * A pattern matching one of `words` in any letter case, in ECMA-262 syntax (JSON Schema's regex dialect has no
+ * inline `(?i)` flag): `["true"]` → `^(?:[Tt][Rr][Uu][Ee])$`.
+ */
+function caseInsensitive(words: readonly string[]): string {
+  const letters = (word: string) => [...word].map((c) => (c.toLowerCase() === c.toUpperCase() ? c : `[${c.toUpperCase()}${c.toLowerCase()}]`)).join("");
+  return `^(?:${words.map(letters).join("|")})$`;
+}
+
 function propertySchema(spec: KeySpec): JsonSchema {
   const base: JsonSchema = { description: spec.env ? `${spec.doc} Environment: ${spec.env}.` : spec.doc };
   if (spec.sensitive) base.writeOnly = true;
@@ -10,7 +19,7 @@ function propertySchema(spec: KeySpec): JsonSchema {
     case "credentialKind":
       return { ...base, type: "string", examples: [...CREDENTIAL_KINDS] };
     case "boolean":
-      return { ...base, type: ["boolean", "string"], pattern: "^(?i:true|false|1|0)$" };
+      return { ...base, type: ["boolean", "string"], pattern: caseInsensitive(["true", "false", "1", "0"]) };
     case "integer":
       return { ...base, type: ["integer", "string"], minimum: 1, pattern: "^0*[1-9][0-9]*$" };
     case "stringList":
@@ -38,7 +47,7 @@ const CLIENT_OPTION_PROPERTIES: JsonSchema = {
       maxRetries: { type: ["integer", "string"], minimum: 0, pattern: "^[0-9]+$" },
       retryDelayInMs: { type: ["integer", "string"], minimum: 0, pattern: "^[0-9]+$" },
       maxRetryDelayInMs: { type: ["integer", "string"], minimum: 0, pattern: "^[0-9]+$" },
-      mode: { type: "string", pattern: "^(?i:exponential|fixed)$", examples: ["Exponential", "Fixed"] },
+      mode: { type: "string", pattern: caseInsensitive(["exponential", "fixed"]), examples: ["Exponential", "Fixed"] },
       delay: { type: "string", description: ".NET TimeSpan, as 00:00:02." },
       maxDelay: { type: "string", description: ".NET TimeSpan, as 00:01:00." },
       networkTimeout: { type: "string", description: "Read for .NET compatibility; not used." },

@@ -56,6 +56,7 @@ const PERSISTENCE_KEYS: KeySpec[] = [
   { name: "enabled", kind: "boolean", doc: "Persist the token cache across processes." },
   { name: "name", kind: "string", doc: "Name of the cache (credentials with the same name share it)." },
   { name: "unsafeAllowUnencryptedStorage", kind: "boolean", doc: "Allow a plaintext cache file where no encryption key is available." },
+  { name: "keyring", kind: "boolean", doc: "Without a key, keep a generated one in the OS keyring through secret-tool (default true); false turns this off." },
 ];
 
 const TOKEN_CACHE_KEYS: KeySpec[] = [

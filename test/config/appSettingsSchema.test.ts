@@ -55,6 +55,31 @@ describe("appsettings.schema.json: AzureDefaults and client sections", () => {
   });
 });
 
+describe("appsettings.schema.json patterns", () => {
+  it("are ECMA-262 regular expressions (JSON Schema's dialect) that accept what the library reads, in any case", () => {
+    const patterns: Array<[string, string]> = [];
+    const walk = (node: unknown, at: string) => {
+      if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${at}/${i}`));
+      else if (node !== null && typeof node === "object") {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === "pattern" && typeof value === "string") patterns.push([at, value]);
+          else walk(value, `${at}/${key}`);
+        }
+      }
+    };
+    walk(JSON.parse(readFileSync("appsettings.schema.json", "utf8")), "");
+    expect(patterns.length).toBeGreaterThan(5);
+    for (const [at, pattern] of patterns) expect(() => new RegExp(pattern, "u"), at).not.toThrow();
+    const find = (suffix: string) => new RegExp(patterns.find(([at]) => at.endsWith(suffix))![1], "u");
+    const boolean = find("/tokenCachePersistenceOptions/properties/enabled");
+    for (const ok of ["true", "False", "TRUE", "1", "0"]) expect(boolean.test(ok), ok).toBe(true);
+    for (const bad of ["yes", "truee", ""]) expect(boolean.test(bad), bad).toBe(false);
+    const mode = find("/retry/properties/mode");
+    for (const ok of ["Exponential", "exponential", "FIXED"]) expect(mode.test(ok), ok).toBe(true);
+    expect(mode.test("linear")).toBe(false);
+  });
+});
+
 describe("README configuration reference", () => {
   it("is the table renderConfigurationReference() makes from the key table", async () => {
     const { renderConfigurationReference } = await import("../../src/index.js");

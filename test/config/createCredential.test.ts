@@ -160,6 +160,17 @@ describe("cache options from configuration", () => {
     expect(() => createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: true, name: "cfg" } }, { env: {} })).toThrow(
       expect.objectContaining({ code: "ERR_CONFIG_MISSING_VALUE" }),
     );
+    // keyring: with secret-tool on the credential's PATH the key is left to the OS keyring (asked at first use);
+    // keyring: false (from configuration, as a string too) turns that off, so the missing key is refused now.
+    const tools = tempDir();
+    writeFile(tools, "secret-tool", "#!/bin/sh\nexit 1\n");
+    const withTool = { env: { PATH: tools } };
+    expect(createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: true, name: "cfg" } }, withTool)).toBeInstanceOf(ClientSecretCredential);
+    for (const keyring of [false, "false"]) {
+      expect(() => createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: true, name: "cfg", keyring } }, withTool)).toThrow(
+        expect.objectContaining({ code: "ERR_CONFIG_MISSING_VALUE" }),
+      );
+    }
     const keyed = createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: true, name: "cfg" } }, { env: { AZURE_TOKEN_CACHE_KEY: randomBytes(32).toString("base64") } });
     expect(keyed).toBeInstanceOf(ClientSecretCredential);
     const ok = createCredential({ credential: "clientsecret", tenantId: T, clientId: C, clientSecret: SECRET, tokenCachePersistenceOptions: { enabled: true, unsafeAllowUnencryptedStorage: true, name: "cfg-test" } }, noEnv);
