@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import type { AccessToken, GetTokenOptions } from "@azure/core-auth";
 import { TokenFrontCache, tokenCacheKey } from "../cache/tokenFrontCache.js";
+import { SENSITIVE_KEYS } from "../config/credentialSectionSchema.js";
 import { ConfigurationError, CredentialUnavailableError } from "../errors.js";
 import { checkTenantId, resolveTenantId } from "../msal/authorityHosts.js";
 import { normalizeScopes } from "./scopes.js";
@@ -54,19 +55,6 @@ export function runDeveloperCli(run: CliRun): Promise<CliRunResult> {
 const WITHHELD_VARIABLES: ReadonlySet<string> = new Set(["AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD", "AZURE_TOKEN_CACHE_KEY"]);
 
 /**
- * @internal The secret keys of a credential section (lower case), as configuration variables name them
- * (`Azure__clientSecret`); a test keeps this equal to the schema's sensitive keys.
- */
-export const WITHHELD_CONFIGURATION_KEYS: ReadonlySet<string> = new Set([
-  "clientsecret",
-  "clientcertificatepassword",
-  "clientcertificatedata",
-  "systemaccesstoken",
-  "encryptionkey",
-  "url",
-]);
-
-/**
  * @internal The environment of a developer tool: this process's, without the secrets the tool never reads —
  * EnvironmentCredential's variables and configuration variables (`…__clientSecret`) of secret keys — so a
  * service principal's secret configured for another credential does not reach `az`, `azd` or their plug-ins.
@@ -77,7 +65,7 @@ export function developerCliEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessE
   const result: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || WITHHELD_VARIABLES.has(name.toUpperCase())) continue;
-    if (name.includes("__") && WITHHELD_CONFIGURATION_KEYS.has(name.slice(name.lastIndexOf("__") + 2).toLowerCase())) continue;
+    if (name.includes("__") && SENSITIVE_KEYS.has(name.slice(name.lastIndexOf("__") + 2).toLowerCase())) continue;
     result[name] = value;
   }
   return result;

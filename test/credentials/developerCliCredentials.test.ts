@@ -3,7 +3,7 @@ import { AzureCliCredential, AzureDeveloperCliCredential, ConfigurationError, Cr
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SENSITIVE_KEYS } from "../../src/config/credentialSectionSchema.js";
-import { WITHHELD_CONFIGURATION_KEYS } from "../../src/credentials/developerCliProcess.js";
+import { developerCliEnvironment } from "../../src/credentials/developerCliProcess.js";
 import { createFakeCli, type FakeCli } from "../helpers/fakeCli.js";
 
 const TENANT = "72f988bf-0000-4000-8000-000000000001";
@@ -118,6 +118,10 @@ describe.each([
 
 describe("developer CLI environment", () => {
   it("withholds every secret key of the configuration schema", () => {
-    expect([...WITHHELD_CONFIGURATION_KEYS].sort()).toEqual([...SENSITIVE_KEYS].sort());
+    expect(SENSITIVE_KEYS.size).toBeGreaterThanOrEqual(6);
+    for (const key of SENSITIVE_KEYS) {
+      const env = developerCliEnvironment({ [`Azure__${key}`]: "v", [`AzureCredentials__api__${key.toUpperCase()}`]: "v", KEEP: "k" });
+      expect(env, key).toEqual({ KEEP: "k" });
+    }
   });
 });
