@@ -114,19 +114,20 @@ export function withRedactedViews<T extends ConfigurationValue>(value: T): T {
   if (!isSection(value)) return value;
   const section: ConfigurationSection = {};
   for (const [key, item] of Object.entries(value)) section[key] = withRedactedViews(item);
-  const view = () => redactedCopy(section);
+  const view = () => redactSecrets(section);
   Object.defineProperty(section, "toJSON", { value: view, enumerable: false, configurable: true, writable: true });
   // A non-string result is formatted by util.inspect itself, with the caller's depth, colours and the rest.
   Object.defineProperty(section, inspect.custom, { value: view, enumerable: false, configurable: true, writable: true });
   return section as T;
 }
 
-function redactedCopy(value: ConfigurationValue): unknown {
-  if (Array.isArray(value)) return value.map(redactedCopy);
+/** @internal A copy of `value` with the values of secret keys (see {@link withRedactedViews}) shown as `(secret)`. */
+export function redactSecrets(value: ConfigurationValue): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
   if (!isSection(value)) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    copy[key] = isSecretKey(key) && item !== null && item !== "" ? "(secret)" : redactedCopy(item);
+    copy[key] = isSecretKey(key) && item !== null && item !== "" ? "(secret)" : redactSecrets(item);
   }
   return copy;
 }

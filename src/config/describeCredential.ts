@@ -1,9 +1,8 @@
 import { describeParsedCertificate } from "../certificates/parsedCertificate.js";
 import { ClientCertificateCredential } from "../credentials/clientCertificateCredential.js";
-import type { ConfigurationSection } from "./configurationTree.js";
+import { redactSecrets, type ConfigurationSection } from "./configurationTree.js";
 import { buildFromPlan } from "./createCredential.js";
 import { planCredential, type CreateCredentialOptions, type CredentialPlan } from "./credentialPlan.js";
-import { SENSITIVE_KEYS } from "./credentialSectionSchema.js";
 
 /** A redacted explanation of the credential a section describes. Never holds a secret. */
 export interface CredentialDescription {
@@ -68,7 +67,7 @@ function describePlan(plan: CredentialPlan, options: CreateCredentialOptions): C
     className: credential.constructor.name,
     reason: plan.reason,
     path: plan.settings.path,
-    settings: redact(plan.settings.values),
+    settings: redactSecrets(withoutSources(plan.settings.values)) as Record<string, unknown>,
   };
   if (plan.namedCredential) description.namedCredential = plan.namedCredential;
   const used = new Set(["credential", "credentialName", ...KEYS_USED[plan.kind]]);
@@ -81,15 +80,10 @@ function describePlan(plan: CredentialPlan, options: CreateCredentialOptions): C
   return description;
 }
 
-function redact(values: Record<string, unknown>): Record<string, unknown> {
-  const shown: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (key === "sources") continue;
-    if (SENSITIVE_KEYS.has(key.toLowerCase())) shown[key] = "(secret)";
-    else if (value !== null && typeof value === "object" && !Array.isArray(value)) shown[key] = redact(value as Record<string, unknown>);
-    else shown[key] = value;
-  }
-  return shown;
+/** The section's values without `sources` (a chain's members are described one by one). */
+function withoutSources(values: Record<string, unknown>): ConfigurationSection {
+  const { sources: _sources, ...rest } = values;
+  return rest as ConfigurationSection;
 }
 
 /** The description as indented text lines. */
